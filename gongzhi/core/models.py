@@ -1,0 +1,104 @@
+"""Shared records: the append-only audit log, dated configuration values and the holiday table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web page")
+    API = "api", _("REST API")
+    OPEN311 = "open311", _("Open311")
+    COMMAND = "command", _("Management command")
+    SYSTEM = "system", _("System")
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or delete a row of an append-only log."""
+
+
+class AuditEntry(models.Model):
+    """Who did what, when, to which object, through which channel. Never updated, never deleted."""
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=64)
+    object_id = models.CharField(_("object id"), max_length=64)
+    scope_code = models.CharField(_("scope code"), max_length=20, blank=True, db_index=True)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    summary = models.CharField(_("summary"), max_length=255, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("audit entries are never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("audit entries are never deleted")
+
+
+class ConfigValue(models.Model):
+    """A configuration value that takes effect on a date; the newest one in force wins."""
+
+    key = models.CharField(_("key"), max_length=64)
+    value = models.JSONField(_("value"))
+    effective_from = models.DateField(_("effective from"))
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("configuration value")
+        verbose_name_plural = _("configuration values")
+        constraints = [
+            models.UniqueConstraint(fields=["key", "effective_from"], name="config_key_date_unique")
+        ]
+        ordering = ["key", "-effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.value!r} ({self.effective_from})"
+
+
+class Holiday(models.Model):
+    """A day that differs from the ordinary week: a public holiday, or a make-up working day.
+
+    The clock asks `chinese_calendar` first for the years it covers; rows here override it and are
+    the only source for years it lacks.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Holiday")
+        WORKDAY = "workday", _("Make-up working day")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("holiday or make-up day")
+        verbose_name_plural = _("holiday calendar")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()} {self.name}"

@@ -1,0 +1,125 @@
+"""The locator: a position (WGS-84, or GCJ-02 as Chinese phone maps give it) → the grid it lies in.
+
+All grid polygons are held in a shapely STRtree, rebuilt when the grids change.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import shapely
+from coord_convert.transform import gcj2wgs
+from django.db.models import Count, Max
+from django.utils.translation import gettext as _
+from shapely.geometry import shape
+from shapely.strtree import STRtree
+
+from gongzhi.core.errors import ActionError
+
+from .models import Grid
+
+WGS84 = "wgs84"
+GCJ02 = "gcj02"
+CRS_CHOICES = (WGS84, GCJ02)
+
+
+class OutOfArea(ActionError):
+    """The position lies outside every grid gongzhi knows."""
+
+
+def to_wgs84(lat: float, lng: float, crs: str = WGS84) -> tuple[float, float]:
+    """(lat, lng) in WGS-84. GCJ-02 is converted by the exact iterative inverse."""
+    if crs == WGS84:
+        return lat, lng
+    if crs == GCJ02:
+        wlng, wlat = gcj2wgs(lng, lat)
+        return float(wlat), float(wlng)
+    raise ActionError(_("Unknown coordinate system %(crs)s: use wgs84 or gcj02.") % {"crs": crs}, field="crs")
+
+
+def check_position(lat: Any, lng: Any) -> tuple[float, float]:
+    try:
+        flat, flng = float(lat), float(lng)
+    except (TypeError, ValueError) as exc:
+        raise ActionError(_("The position is not a pair of numbers."), field="position") from exc
+    if not (-90.0 <= flat <= 90.0 and -180.0 <= flng <= 180.0) or flat != flat or flng != flng:
+        raise ActionError(_("The position is outside the range of latitude and longitude."), field="position")
+    return flat, flng
+
+
+@dataclass(frozen=True)
+class GridIndex:
+    """An STRtree over grid polygons, with the grid code of each."""
+
+    codes: tuple[str, ...]
+    tree: STRtree
+
+    @classmethod
+    def build(cls, items: Sequence[tuple[str, Any]]) -> GridIndex:
+        """items: (grid code, shapely geometry or GeoJSON mapping)."""
+        codes = tuple(code for code, _geom in items)
+        geoms = [g if isinstance(g, shapely.Geometry) else shape(g) for _code, g in items]
+        shapely.prepare(geoms)
+        return cls(codes=codes, tree=STRtree(geoms))
+
+    def locate(self, lat: float, lng: float) -> str | None:
+        hits = self.tree.query(shapely.Point(lng, lat), predicate="intersects")
+        if len(hits) == 0:
+            return None
+        # On a shared border the lower code wins, so the answer never depends on tree order.
+        return min(self.codes[int(i)] for i in hits)
+
+    def locate_many(self, lats: np.ndarray, lngs: np.ndarray) -> list[str | None]:
+        points = shapely.points(lngs, lats)
+        point_idx, geom_idx = self.tree.query(points, predicate="intersects")
+        found: list[str | None] = [None] * len(points)
+        for p, g in zip(point_idx.tolist(), geom_idx.tolist(), strict=True):
+            code = self.codes[g]
+            current = found[p]
+            if current is None or code < current:
+                found[p] = code
+        return found
+
+
+_lock = threading.Lock()
+_cached: tuple[tuple[Any, ...], GridIndex] | None = None
+
+
+def _version() -> tuple[Any, ...]:
+    agg = Grid.objects.filter(boundary__isnull=False).aggregate(n=Count("id"), last=Max("updated_at"))
+    return (agg["n"], agg["last"])
+
+
+def grid_index() -> GridIndex:
+    """The index of all grids with a boundary, rebuilt when a grid was added or changed."""
+    global _cached
+    version = _version()
+    cached = _cached
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    with _lock:
+        if _cached is not None and _cached[0] == version:
+            return _cached[1]
+        rows = Grid.objects.filter(boundary__isnull=False).values_list("code", "boundary")
+        index = GridIndex.build(list(rows))
+        _cached = (version, index)
+        return index
+
+
+def locate(lat: Any, lng: Any, crs: str = WGS84) -> Grid:
+    """The grid containing the position, or OutOfArea with a message a resident understands."""
+    flat, flng = check_position(lat, lng)
+    wlat, wlng = to_wgs84(flat, flng, crs)
+    code = grid_index().locate(wlat, wlng)
+    if code is None:
+        raise OutOfArea(
+            _("This position (%(lat).5f, %(lng).5f) is outside every grid of the district. "
+              "Move the pin into the area served, or call the community.")
+            % {"lat": flat, "lng": flng},
+            field="position",
+        )
+    return Grid.objects.select_related("community").get(code=code)
