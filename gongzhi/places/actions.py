@@ -184,7 +184,8 @@ def save_grid(
         created = grid is None
         if grid is None:
             grid = Grid(code=code, community=community, number=number)
-        new_name = name or _("%(community)s grid %(n)s") % {"community": community.short_name, "n": number}
+        # A grid's name is data in Chinese, like the division names it extends.
+        new_name = name or f"{community.short_name}第{number}网格"
         if not created and grid.name == new_name and grid.households == households and grid.boundary == clean:
             return grid, False
         grid.name = new_name
