@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -22,6 +23,12 @@ YUXIANGYUAN = "130803001008"  # 御祥园社区
 SHUANGAN = "130803001010"  # 双安社区, same street
 XINGGONG = "130803002003"  # 行宫社区, 钢城街道
 PASSWORD = "test-pass-9341"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """PBKDF2's deliberate slowness is for attackers, not for a test suite that makes many users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @dataclass

