@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongzhi.settings")
 os.environ.setdefault("DEBUG", "true")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -66,15 +66,26 @@ def main() -> None:
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0)
     try:
-        communities = {}
+        communities: dict[str, Division] = {}
         for code, _g in grids:
-            communities.setdefault(code[:12], Division(code=code[:12], name=f"社区{code[:12]}", level="community"))
+            communities.setdefault(
+                code[:12], Division(code=code[:12], name=f"社区{code[:12]}", level="community")
+            )
         Division.objects.bulk_create(communities.values(), batch_size=2000)
         ids = dict(Division.objects.values_list("code", "id"))
         Grid.objects.bulk_create(
             [
-                Grid(code=code, community_id=ids[code[:12]], number=int(code[12:]), name=code,
-                     boundary=g, min_lng=b[0], min_lat=b[1], max_lng=b[2], max_lat=b[3])
+                Grid(
+                    code=code,
+                    community_id=ids[code[:12]],
+                    number=int(code[12:]),
+                    name=code,
+                    boundary=g,
+                    min_lng=b[0],
+                    min_lat=b[1],
+                    max_lng=b[2],
+                    max_lat=b[3],
+                )
                 for (code, g), b in zip(grids, bounds, strict=True)
             ],
             batch_size=2000,
@@ -82,12 +93,18 @@ def main() -> None:
         n = min(args.points, 5_000)
         t = time.perf_counter()
         locate(float(lats[0]), float(lngs[0]))
-        print(f"locate(): first call (loads {len(grids):,} polygons): {(time.perf_counter() - t) * 1000:.0f} ms")
-        inside = [(float(la), float(lo)) for la, lo, c in zip(lats, lngs, single, strict=True) if c][:n]
+        print(
+            f"locate(): first call (loads {len(grids):,} polygons): {(time.perf_counter() - t) * 1000:.0f} ms"
+        )
+        inside = [
+            (float(la), float(lo)) for la, lo, c in zip(lats, lngs, single, strict=True) if c
+        ][:n]
         t = time.perf_counter()
         for la, lo in inside:
             locate(la, lo)
-        print(f"locate() with database ({connection.vendor}): {rate(len(inside), time.perf_counter() - t)}")
+        print(
+            f"locate() with database ({connection.vendor}): {rate(len(inside), time.perf_counter() - t)}"
+        )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

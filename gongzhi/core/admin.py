@@ -42,7 +42,9 @@ class AuditedAdmin(admin.ModelAdmin[M]):
     def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[M]) -> None:
         with transaction.atomic():
             for obj in queryset:
-                audit.record(request.user, "admin.delete", obj, channel=Channel.WEB, summary=str(obj))
+                audit.record(
+                    request.user, "admin.delete", obj, channel=Channel.WEB, summary=str(obj)
+                )
             super().delete_queryset(request, queryset)
 
     def save_formset(
@@ -53,7 +55,11 @@ class AuditedAdmin(admin.ModelAdmin[M]):
             audit.record(request.user, "admin.add", obj, channel=Channel.WEB, summary=str(obj))
         for obj, fields in getattr(formset, "changed_objects", []):
             audit.record(
-                request.user, "admin.change", obj, channel=Channel.WEB, summary=str(obj),
+                request.user,
+                "admin.change",
+                obj,
+                channel=Channel.WEB,
+                summary=str(obj),
                 data={"fields": sorted(fields)},
             )
         for obj in getattr(formset, "deleted_objects", []):
@@ -64,9 +70,25 @@ class AuditedAdmin(admin.ModelAdmin[M]):
 class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
     """The audit log can be read here, never written: no add, change or delete."""
 
-    list_display = ["at", "actor", "action", "object_type", "object_id", "scope_code", "channel", "summary"]
+    list_display = [
+        "at",
+        "actor",
+        "action",
+        "object_type",
+        "object_id",
+        "scope_code",
+        "channel",
+        "summary",
+    ]
     list_filter = ["action", "channel", "object_type"]
-    search_fields = ["action", "object_id", "scope_code", "summary", "actor__username", "actor__full_name"]
+    search_fields = [
+        "action",
+        "object_id",
+        "scope_code",
+        "summary",
+        "actor__username",
+        "actor__full_name",
+    ]
     date_hierarchy = "at"
     list_select_related = ["actor"]
     list_per_page = 50

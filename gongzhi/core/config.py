@@ -21,7 +21,11 @@ DEFAULTS: dict[str, Any] = {
 def config_value(key: str, at: dt.date | None = None) -> Any:
     """The value of `key` in force on `at` (today by default), or its default."""
     day = at or timezone.localdate()
-    row = ConfigValue.objects.filter(key=key, effective_from__lte=day).order_by("-effective_from").first()
+    row = (
+        ConfigValue.objects.filter(key=key, effective_from__lte=day)
+        .order_by("-effective_from")
+        .first()
+    )
     if row is not None:
         return row.value
     try:

@@ -126,7 +126,10 @@ def demo_accounts() -> list[tuple[str, str, str, str]]:
         where = ""
         if m is not None:
             if len(m.scope_code) > 12:
-                where = str(Grid.objects.filter(code=m.scope_code).values_list("name", flat=True).first() or "")
+                where = str(
+                    Grid.objects.filter(code=m.scope_code).values_list("name", flat=True).first()
+                    or ""
+                )
             elif m.scope_code:
                 where = str(Division.objects.get(code=m.scope_code).short_name)
             else:
@@ -148,12 +151,22 @@ def seed(seed: int = 2026) -> SeedResult:
     hashed = make_password(DEMO_PASSWORD)
 
     import_divisions(read_rows(DEFAULT_SOURCE, DISTRICT))
-    communities = list(Division.objects.filter(level="community", code__startswith=DISTRICT).order_by("code"))
-    streets = list(Division.objects.filter(level="street", code__startswith=DISTRICT).order_by("code"))
+    communities = list(
+        Division.objects.filter(level="community", code__startswith=DISTRICT).order_by("code")
+    )
+    streets = list(
+        Division.objects.filter(level="street", code__startswith=DISTRICT).order_by("code")
+    )
     by_code = {c.code: c for c in communities}
     for p in plan_grids([(c.code, c.is_village) for c in communities], seed=seed):
-        save_grid(None, by_code[p.community_code], p.number, households=p.households, boundary=p.boundary,
-                  channel=Channel.COMMAND)
+        save_grid(
+            None,
+            by_code[p.community_code],
+            p.number,
+            households=p.households,
+            boundary=p.boundary,
+            channel=Channel.COMMAND,
+        )
 
     # Organisations: the command centre, departments, street offices and committees, the party network.
     make = create_organisation
@@ -163,8 +176,13 @@ def seed(seed: int = 2026) -> SeedResult:
     partners = [make(None, n, OrgKind.PARTNER_UNIT, DISTRICT, channel=ch) for n in PARTNER_UNITS]
     street_committees: dict[str, Organisation] = {}
     for s in streets:
-        make(None, f"{s.name}办事处" if s.name.endswith("街道") else f"{s.name}人民政府",
-             OrgKind.STREET_OFFICE, s.code, channel=ch)
+        make(
+            None,
+            f"{s.name}办事处" if s.name.endswith("街道") else f"{s.name}人民政府",
+            OrgKind.STREET_OFFICE,
+            s.code,
+            channel=ch,
+        )
         street_committees[s.code] = make(
             None, f"{s.name}党工委（大工委）", OrgKind.STREET_WORKING_COMMITTEE, s.code, channel=ch
         )
@@ -173,8 +191,12 @@ def seed(seed: int = 2026) -> SeedResult:
         kind_word = "村" if c.is_village else "社区"
         make(None, c.name, OrgKind.RESIDENTS_COMMITTEE, c.code, channel=ch)
         community_committees[c.code] = make(
-            None, f"{c.short_name}{'党支部' if c.is_village else '党委（大党委）'}", OrgKind.COMMUNITY_COMMITTEE,
-            c.code, parent=street_committees[c.code[:9]], channel=ch,
+            None,
+            f"{c.short_name}{'党支部' if c.is_village else '党委（大党委）'}",
+            OrgKind.COMMUNITY_COMMITTEE,
+            c.code,
+            parent=street_committees[c.code[:9]],
+            channel=ch,
         )
         del kind_word
 
@@ -187,20 +209,40 @@ def seed(seed: int = 2026) -> SeedResult:
         grids = list(Grid.objects.filter(community=community).order_by("number"))
         grids_by_community[code] = grids
         for grid in grids:
-            branch = make(None, f"{grid.name}党支部", OrgKind.GRID_BRANCH, grid.code,
-                          parent=community_committees[code], channel=ch)
-            estate = Estate.objects.create(community=community, grid=grid, name=f"{community.short_name}{grid.number}区")
+            branch = make(
+                None,
+                f"{grid.name}党支部",
+                OrgKind.GRID_BRANCH,
+                grid.code,
+                parent=community_committees[code],
+                channel=ch,
+            )
+            estate = Estate.objects.create(
+                community=community, grid=grid, name=f"{community.short_name}{grid.number}区"
+            )
             status = rng.choice(list(PartyStatus.values))
-            make(None, f"承德{rng.choice(['安居', '恒泰', '锦华', '宏达'])}物业{grid.code[-3:]}项目部",
-                 OrgKind.PROPERTY_COMPANY, grid.code, party_status=status, channel=ch)
+            make(
+                None,
+                f"承德{rng.choice(['安居', '恒泰', '锦华', '宏达'])}物业{grid.code[-3:]}项目部",
+                OrgKind.PROPERTY_COMPANY,
+                grid.code,
+                party_status=status,
+                channel=ch,
+            )
             make(None, f"{estate.name}业主委员会", OrgKind.OWNERS_COMMITTEE, grid.code, channel=ch)
             rooms_needed = grid.households
             b = 0
             while rooms_needed > 0:
                 b += 1
                 building = Building.objects.create(estate=estate, number=str(b))
-                group = make(None, f"{estate.name}{b}号楼党小组", OrgKind.BUILDING_GROUP, grid.code,
-                             parent=branch, channel=ch)
+                group = make(
+                    None,
+                    f"{estate.name}{b}号楼党小组",
+                    OrgKind.BUILDING_GROUP,
+                    grid.code,
+                    parent=branch,
+                    channel=ch,
+                )
                 building_groups[building.pk] = group
                 for e in range(1, 4):
                     entrance = Entrance.objects.create(building=building, number=str(e))
@@ -209,11 +251,17 @@ def seed(seed: int = 2026) -> SeedResult:
                             if rooms_needed <= 0:
                                 break
                             households.append(
-                                Household(entrance=entrance, room=f"{floor}0{door}", grid_code=grid.code)
+                                Household(
+                                    entrance=entrance, room=f"{floor}0{door}", grid_code=grid.code
+                                )
                             )
                             rooms_needed -= 1
     Household.objects.bulk_create(households, batch_size=2000)
-    all_households = list(Household.objects.filter(grid_code__startswith=DISTRICT).select_related("entrance__building"))
+    all_households = list(
+        Household.objects.filter(grid_code__startswith=DISTRICT).select_related(
+            "entrance__building"
+        )
+    )
 
     # Residents: about one adult in five households registered on the platform, a fifth of them party members.
     resident_users: list[User] = []
@@ -221,32 +269,56 @@ def seed(seed: int = 2026) -> SeedResult:
     for i, home in enumerate(all_households):
         if rng.random() < 0.22:
             resident_users.append(
-                User(username=f"r{seed}{i:06d}", full_name=faker.name(), phone=faker.phone(),
-                     id_number=faker.id_number(), password=hashed)
+                User(
+                    username=f"r{seed}{i:06d}",
+                    full_name=faker.name(),
+                    phone=faker.phone(),
+                    id_number=faker.id_number(),
+                    password=hashed,
+                )
             )
             resident_homes.append(home)
     User.objects.bulk_create(resident_users, batch_size=1000)
-    created_users = {u.username: u for u in User.objects.filter(username__in=[u.username for u in resident_users])}
+    created_users = {
+        u.username: u
+        for u in User.objects.filter(username__in=[u.username for u in resident_users])
+    }
     profiles, memberships, members = [], [], []
     branches = {o.scope_code: o for o in Organisation.objects.filter(kind=OrgKind.GRID_BRANCH)}
     for draft, home in zip(resident_users, resident_homes, strict=True):
         user = created_users[draft.username]
-        profiles.append(ResidentProfile(user=user, household=home, grid_code=home.grid_code,
-                                        is_householder=rng.random() < 0.6))
+        profiles.append(
+            ResidentProfile(
+                user=user,
+                household=home,
+                grid_code=home.grid_code,
+                is_householder=rng.random() < 0.6,
+            )
+        )
         memberships.append(Membership(user=user, role=Role.RESIDENT, scope_code=home.grid_code))
         if rng.random() < 0.2:
             in_service = rng.random() < 0.5
-            members.append(PartyMemberProfile(
-                user=user, branch=branches[home.grid_code], is_in_service=in_service,
-                employer=rng.choice(partners) if in_service else None,
-                joined_on=dt.date(rng.randint(1970, 2022), rng.randint(1, 12), 1), scope_code=home.grid_code,
-            ))
+            members.append(
+                PartyMemberProfile(
+                    user=user,
+                    branch=branches[home.grid_code],
+                    is_in_service=in_service,
+                    employer=rng.choice(partners) if in_service else None,
+                    joined_on=dt.date(rng.randint(1970, 2022), rng.randint(1, 12), 1),
+                    scope_code=home.grid_code,
+                )
+            )
     ResidentProfile.objects.bulk_create(profiles, batch_size=2000)
     Membership.objects.bulk_create(memberships, batch_size=2000)
     PartyMemberProfile.objects.bulk_create(members, batch_size=2000)
     district = Division.objects.get(code=DISTRICT)
-    audit.record(None, "people.load_demo_residents", district, channel=Channel.COMMAND,
-                 summary=f"{len(profiles)} residents, {len(members)} party members")
+    audit.record(
+        None,
+        "people.load_demo_residents",
+        district,
+        channel=Channel.COMMAND,
+        summary=f"{len(profiles)} residents, {len(members)} party members",
+    )
 
     # Party-member households: one in each building that has a member living in it.
     seen_buildings: set[int] = set()
@@ -256,32 +328,63 @@ def seed(seed: int = 2026) -> SeedResult:
         if bid in seen_buildings:
             continue
         seen_buildings.add(bid)
-        make(None, f"党员中心户 {m.user.full_name}（{home}）", OrgKind.MEMBER_HOUSEHOLD, home.grid_code,
-             parent=building_groups[bid], channel=ch)
+        make(
+            None,
+            f"党员中心户 {m.user.full_name}（{home}）",
+            OrgKind.MEMBER_HOUSEHOLD,
+            home.grid_code,
+            parent=building_groups[bid],
+            channel=ch,
+        )
 
     # Joint committees: a partner unit's cadre holds a part-time seat on each focus community's committee.
     for i, code in enumerate(FOCUS_COMMUNITIES):
         committee = community_committees[code]
         unit = partners[i % len(partners)]
         delegate = _staff(faker, hashed, f"partner{i + 1}", f"{unit.name[:4]} {faker.name()}")
-        add_committee_seat(None, committee, delegate, CommitteeSeat.Position.PART_TIME_MEMBER, from_unit=unit,
-                           channel=ch)
+        add_committee_seat(
+            None,
+            committee,
+            delegate,
+            CommitteeSeat.Position.PART_TIME_MEMBER,
+            from_unit=unit,
+            channel=ch,
+        )
 
     # The 1+1+X+Y teams of the focus communities, and street, department and centre staff.
     seq = 0
 
-    def staff(role: Role, scope: str, organisation: Organisation | None = None, title: str = "",
-              full_time: bool = True) -> User:
+    def staff(
+        role: Role,
+        scope: str,
+        organisation: Organisation | None = None,
+        title: str = "",
+        full_time: bool = True,
+    ) -> User:
         nonlocal seq
         seq += 1
         user = _staff(faker, hashed, f"s{seed}{seq:05d}", faker.name())
-        assign_role(None, user, role, scope, organisation=organisation, title=title, is_full_time=full_time,
-                    channel=ch)
+        assign_role(
+            None,
+            user,
+            role,
+            scope,
+            organisation=organisation,
+            title=title,
+            is_full_time=full_time,
+            channel=ch,
+        )
         return user
 
     for code in FOCUS_COMMUNITIES:
         secretary = staff(Role.COMMUNITY_SECRETARY, code)
-        add_committee_seat(None, community_committees[code], secretary, CommitteeSeat.Position.SECRETARY, channel=ch)
+        add_committee_seat(
+            None,
+            community_committees[code],
+            secretary,
+            CommitteeSeat.Position.SECRETARY,
+            channel=ch,
+        )
         for _ in range(2):
             staff(Role.COMMUNITY_WORKER, code)
         staff(Role.GRID_INSTRUCTOR, code, title="街道包联领导")
@@ -290,7 +393,12 @@ def seed(seed: int = 2026) -> SeedResult:
             staff(Role.GRID_WORKER, grid.code, title="专职网格员")
             staff(Role.GRID_WORKER, grid.code, title="兼职网格员", full_time=False)
             staff(Role.BUILDING_HEAD, grid.code, title="楼栋长", full_time=False)
-            staff(Role.GRID_WORKER, grid.code, title=rng.choice(["社区民警", "法律顾问", "物业管家"]), full_time=False)
+            staff(
+                Role.GRID_WORKER,
+                grid.code,
+                title=rng.choice(["社区民警", "法律顾问", "物业管家"]),
+                full_time=False,
+            )
     for s in streets:
         staff(Role.STREET_STAFF, s.code)
     for d in departments:
@@ -299,24 +407,36 @@ def seed(seed: int = 2026) -> SeedResult:
 
     # The demo accounts.
     home_grid = grids_by_community[HOME_COMMUNITY][0]
-    home = Household.objects.filter(grid_code=home_grid.code).order_by("id").first()
-    assert home is not None
+    demo_home = Household.objects.filter(grid_code=home_grid.code).order_by("id").first()
+    assert demo_home is not None, "the demo grid has households"
     for username, full_name, role in DEMO_ACCOUNTS:
         user = _staff(faker, hashed, username, full_name)
         if role == Role.ADMINISTRATOR:
             user.is_staff = user.is_superuser = True
             user.save(update_fields=["is_staff", "is_superuser"])
         scope = {
-            Role.GRID_INSTRUCTOR: HOME_COMMUNITY, Role.COMMUNITY_WORKER: HOME_COMMUNITY,
-            Role.COMMUNITY_SECRETARY: HOME_COMMUNITY, Role.STREET_STAFF: HOME_COMMUNITY[:9],
-            Role.DEPARTMENT_STAFF: DISTRICT, Role.COMMAND_CENTRE_STAFF: DISTRICT, Role.ADMINISTRATOR: "",
+            Role.GRID_INSTRUCTOR: HOME_COMMUNITY,
+            Role.COMMUNITY_WORKER: HOME_COMMUNITY,
+            Role.COMMUNITY_SECRETARY: HOME_COMMUNITY,
+            Role.STREET_STAFF: HOME_COMMUNITY[:9],
+            Role.DEPARTMENT_STAFF: DISTRICT,
+            Role.COMMAND_CENTRE_STAFF: DISTRICT,
+            Role.ADMINISTRATOR: "",
         }.get(role, home_grid.code)
         if role == Role.RESIDENT:
             user.id_number = faker.id_number()
             user.save(update_fields=["id_number"])
-            ResidentProfile.objects.create(user=user, household=home, grid_code=home.grid_code, is_householder=True)
-        assign_role(None, user, role, scope, organisation=departments[0] if role == Role.DEPARTMENT_STAFF else None,
-                    channel=ch)
+            ResidentProfile.objects.create(
+                user=user, household=demo_home, grid_code=demo_home.grid_code, is_householder=True
+            )
+        assign_role(
+            None,
+            user,
+            role,
+            scope,
+            organisation=departments[0] if role == Role.DEPARTMENT_STAFF else None,
+            channel=ch,
+        )
 
     return SeedResult(
         divisions=Division.objects.filter(code__startswith=DISTRICT).count(),

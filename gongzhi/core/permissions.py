@@ -30,7 +30,9 @@ STAFF_ROLES = frozenset(
     }
 )
 GRID_TEAM_ROLES = frozenset({R.GRID_WORKER, R.GRID_LEADER, R.GRID_INSTRUCTOR})
-COMMUNITY_MANAGERS = frozenset({R.COMMUNITY_SECRETARY, R.STREET_STAFF, R.COMMAND_CENTRE_STAFF, R.ADMINISTRATOR})
+COMMUNITY_MANAGERS = frozenset(
+    {R.COMMUNITY_SECRETARY, R.STREET_STAFF, R.COMMAND_CENTRE_STAFF, R.ADMINISTRATOR}
+)
 ALL_ROLES = frozenset(Role)
 
 # action → the roles that may take it (within their scope). One table, read by can() and scoped().
@@ -112,7 +114,9 @@ def prefix_filter(codes: Iterable[str], field: str) -> Q | None:
     return q
 
 
-def scoped(user: Any, action: str, queryset: models.QuerySet[M], field: str = "scope_code") -> models.QuerySet[M]:
+def scoped(
+    user: Any, action: str, queryset: models.QuerySet[M], field: str = "scope_code"
+) -> models.QuerySet[M]:
     """The part of `queryset` whose `field` lies inside a scope where `user` may take `action`."""
     q = prefix_filter(scope_codes(user, action), field)
     if q is None:

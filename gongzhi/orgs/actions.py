@@ -40,21 +40,35 @@ def create_organisation(
         raise ActionError(_("Give the organisation a name."), field="name")
     if kind not in OrgKind.values:
         raise ActionError(_("Unknown kind of organisation."), field="kind")
-    org = Organisation(name=name, kind=kind, scope_code=scope_code, parent=parent,
-                       party_status=party_status, credit_code=credit_code, address=address)
+    org = Organisation(
+        name=name,
+        kind=kind,
+        scope_code=scope_code,
+        parent=parent,
+        party_status=party_status,
+        credit_code=credit_code,
+        address=address,
+    )
     if actor is not None and not can(actor, "orgs.edit", org):
         raise NotAllowed(_("You may not add organisations in this place."))
     if kind == OrgKind.PROPERTY_COMPANY and party_status not in PartyStatus.values:
-        raise ActionError(_("Say whether the property company has a party organisation."), field="party_status")
+        raise ActionError(
+            _("Say whether the property company has a party organisation."), field="party_status"
+        )
     allowed = PARENT_KINDS.get(kind)
     if allowed is not None and (parent is None or parent.kind not in allowed):
         raise ActionError(
             _("A %(kind)s must sit under a %(parent)s.")
-            % {"kind": OrgKind(kind).label, "parent": " / ".join(str(OrgKind(k).label) for k in allowed)},
+            % {
+                "kind": OrgKind(kind).label,
+                "parent": " / ".join(str(OrgKind(k).label) for k in allowed),
+            },
             field="parent",
         )
     if parent is not None and not scope_code.startswith(parent.scope_code):
-        raise ActionError(_("An organisation must lie inside its parent's area."), field="scope_code")
+        raise ActionError(
+            _("An organisation must lie inside its parent's area."), field="scope_code"
+        )
     try:
         with transaction.atomic():
             org.save()
@@ -83,9 +97,17 @@ def add_committee_seat(
     with transaction.atomic():
         Organisation.objects.select_for_update().get(pk=committee.pk)
         if CommitteeSeat.objects.filter(committee=committee, person=person).exists():
-            raise Conflict(_("%(person)s already has a seat on this committee.") % {"person": person})
-        seat = CommitteeSeat.objects.create(committee=committee, person=person, position=position,
-                                            from_unit=from_unit)
-        audit.record(actor, "orgs.add_committee_seat", committee, channel=channel,
-                     summary=f"{person} {position}")
+            raise Conflict(
+                _("%(person)s already has a seat on this committee.") % {"person": person}
+            )
+        seat = CommitteeSeat.objects.create(
+            committee=committee, person=person, position=position, from_unit=from_unit
+        )
+        audit.record(
+            actor,
+            "orgs.add_committee_seat",
+            committee,
+            channel=channel,
+            summary=f"{person} {position}",
+        )
     return seat

@@ -46,8 +46,12 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=32, choices=OrgKind.choices, db_index=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent organisation"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("parent organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     scope_code = models.CharField(_("scope code"), max_length=20, db_index=True)
     party_status = models.CharField(
@@ -62,7 +66,9 @@ class Organisation(models.Model):
         verbose_name_plural = _("organisations")
         ordering = ["scope_code", "kind", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "scope_code", "name"], name="org_unique_in_scope"),
+            models.UniqueConstraint(
+                fields=["kind", "scope_code", "name"], name="org_unique_in_scope"
+            ),
             models.CheckConstraint(
                 condition=~models.Q(kind="property_company") | ~models.Q(party_status=""),
                 name="property_company_has_party_status",
@@ -87,15 +93,27 @@ class CommitteeSeat(models.Model):
         PART_TIME_MEMBER = "part_time_member", _("Part-time member")
 
     committee = models.ForeignKey(
-        Organisation, verbose_name=_("committee"), on_delete=models.CASCADE, related_name="seats",
-        limit_choices_to={"kind__in": [OrgKind.STREET_WORKING_COMMITTEE, OrgKind.COMMUNITY_COMMITTEE]},
+        Organisation,
+        verbose_name=_("committee"),
+        on_delete=models.CASCADE,
+        related_name="seats",
+        limit_choices_to={
+            "kind__in": [OrgKind.STREET_WORKING_COMMITTEE, OrgKind.COMMUNITY_COMMITTEE]
+        },
     )
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT, related_name="committee_seats"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="committee_seats",
     )
     position = models.CharField(_("position"), max_length=20, choices=Position.choices)
     from_unit = models.ForeignKey(
-        Organisation, verbose_name=_("from unit"), null=True, blank=True, on_delete=models.PROTECT,
+        Organisation,
+        verbose_name=_("from unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="committee_delegates",
     )
 
@@ -105,7 +123,8 @@ class CommitteeSeat(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["committee", "person"], name="one_seat_per_person"),
             models.CheckConstraint(
-                condition=~models.Q(position="part_time_member") | models.Q(from_unit__isnull=False),
+                condition=~models.Q(position="part_time_member")
+                | models.Q(from_unit__isnull=False),
                 name="part_time_member_has_unit",
             ),
         ]

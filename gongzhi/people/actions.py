@@ -20,7 +20,13 @@ from .models import Membership, Role, User
 from .privacy import mask_id_number, mask_phone
 
 # Roles whose scope must be a grid, and those whose scope is a division of a given level.
-GRID_SCOPED = {Role.RESIDENT, Role.BUILDING_HEAD, Role.ENTRANCE_HEAD, Role.GRID_WORKER, Role.GRID_LEADER}
+GRID_SCOPED = {
+    Role.RESIDENT,
+    Role.BUILDING_HEAD,
+    Role.ENTRANCE_HEAD,
+    Role.GRID_WORKER,
+    Role.GRID_LEADER,
+}
 LEVEL_OF_ROLE = {
     Role.GRID_INSTRUCTOR: Division.Level.COMMUNITY,
     Role.COMMUNITY_WORKER: Division.Level.COMMUNITY,
@@ -46,7 +52,9 @@ def person_scope_code(person: User) -> str:
     member = getattr(person, "party_member", None)
     if member is not None:
         return member.scope_code
-    codes = list(Membership.objects.active().filter(user=person).values_list("scope_code", flat=True))
+    codes = list(
+        Membership.objects.active().filter(user=person).values_list("scope_code", flat=True)
+    )
     # A person with no place is looked after from the longest scope they hold.
     return max(codes, key=len) if codes else "-"
 
@@ -65,14 +73,22 @@ def contact_for(viewer: Any, person: User) -> Contact:
     return Contact(mask_phone(person.phone), mask_id_number(person.id_number), masked=True)
 
 
-def reveal_personal_data(viewer: Any, person: User, *, reason: str = "", channel: str = Channel.WEB) -> Contact:
+def reveal_personal_data(
+    viewer: Any, person: User, *, reason: str = "", channel: str = Channel.WEB
+) -> Contact:
     """The full phone and ID number, for those whose work needs them; every view is logged."""
-    if viewer.pk != person.pk and not can(viewer, "people.view_personal_data", _Scope(person_scope_code(person))):
+    if viewer.pk != person.pk and not can(
+        viewer, "people.view_personal_data", _Scope(person_scope_code(person))
+    ):
         raise NotAllowed(_("Your role does not need this person's full phone or ID number."))
     with transaction.atomic():
         audit.record(
-            viewer, "people.view_personal_data", person, channel=channel,
-            summary=reason[:200], data={"fields": ["phone", "id_number"]},
+            viewer,
+            "people.view_personal_data",
+            person,
+            channel=channel,
+            summary=reason[:200],
+            data={"fields": ["phone", "id_number"]},
         )
     return Contact(person.phone or "", person.id_number or "", masked=False)
 
@@ -80,13 +96,18 @@ def reveal_personal_data(viewer: Any, person: User, *, reason: str = "", channel
 def _check_scope(role: str, scope_code: str) -> None:
     if role in GRID_SCOPED:
         if not Grid.objects.filter(code=scope_code).exists():
-            raise ActionError(_("Role %(role)s needs a grid code; %(code)s is not a grid.")
-                              % {"role": Role(role).label, "code": scope_code}, field="scope_code")
+            raise ActionError(
+                _("Role %(role)s needs a grid code; %(code)s is not a grid.")
+                % {"role": Role(role).label, "code": scope_code},
+                field="scope_code",
+            )
         return
     level = LEVEL_OF_ROLE.get(Role(role))
     if level is None:  # administrators: any scope, "" being everything
         if scope_code and not Division.objects.filter(code=scope_code).exists():
-            raise ActionError(_("No division has code %(code)s.") % {"code": scope_code}, field="scope_code")
+            raise ActionError(
+                _("No division has code %(code)s.") % {"code": scope_code}, field="scope_code"
+            )
         return
     if not Division.objects.filter(code=scope_code, level=level).exists():
         raise ActionError(
@@ -120,19 +141,36 @@ def assign_role(
         raise ActionError(_("Department staff must belong to a department."), field="organisation")
     with transaction.atomic():
         User.objects.select_for_update().get(pk=person.pk)
-        if Membership.objects.filter(user=person, role=role, scope_code=scope_code, ended_on__isnull=True).exists():
+        if Membership.objects.filter(
+            user=person, role=role, scope_code=scope_code, ended_on__isnull=True
+        ).exists():
             raise Conflict(_("%(person)s already holds this role here.") % {"person": person})
         membership = Membership.objects.create(
-            user=person, role=role, scope_code=scope_code, organisation=organisation, title=title,
-            is_full_time=is_full_time, started_on=started_on or timezone.localdate(),
+            user=person,
+            role=role,
+            scope_code=scope_code,
+            organisation=organisation,
+            title=title,
+            is_full_time=is_full_time,
+            started_on=started_on or timezone.localdate(),
         )
-        audit.record(actor, "people.assign_role", membership, channel=channel,
-                     summary=f"{person} {role} {scope_code}")
+        audit.record(
+            actor,
+            "people.assign_role",
+            membership,
+            channel=channel,
+            summary=f"{person} {role} {scope_code}",
+        )
     return membership
 
 
-def end_membership(actor: Any, membership: Membership, *, ended_on: dt.date | None = None,
-                   channel: str = Channel.WEB) -> Membership:
+def end_membership(
+    actor: Any,
+    membership: Membership,
+    *,
+    ended_on: dt.date | None = None,
+    channel: str = Channel.WEB,
+) -> Membership:
     if not can(actor, "people.assign_role", membership):
         raise NotAllowed(_("You may not change roles in this place."))
     with transaction.atomic():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -20,13 +20,22 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
     phone = models.CharField(
-        _("mobile phone"), max_length=11, unique=True, null=True, blank=True, validators=[phone_validator]
+        _("mobile phone"),
+        max_length=11,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[phone_validator],
     )
     id_number = models.CharField(
-        _("ID number"), max_length=18, unique=True, null=True, blank=True, validators=[id_number_validator]
+        _("ID number"),
+        max_length=18,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[id_number_validator],
     )
 
-    objects = UserManager()
 
     class Meta:
         verbose_name = _("account")
@@ -67,12 +76,18 @@ class Membership(models.Model):
     the place the organisation serves, so one prefix filter covers both kinds.
     """
 
-    user = models.ForeignKey(User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(_("role"), max_length=24, choices=Role.choices, db_index=True)
     scope_code = models.CharField(_("scope code"), max_length=20, db_index=True)
     organisation = models.ForeignKey(
-        "orgs.Organisation", verbose_name=_("organisation"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="memberships",
+        "orgs.Organisation",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
     )
     # Y forces of the 1+1+X+Y team: police, lawyers, volunteers... say who they are.
     title = models.CharField(_("title"), max_length=50, blank=True)
@@ -99,9 +114,14 @@ class Membership(models.Model):
 
 
 class ResidentProfile(models.Model):
-    user = models.OneToOneField(User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="resident")
+    user = models.OneToOneField(
+        User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="resident"
+    )
     household = models.ForeignKey(
-        "places.Household", verbose_name=_("household"), on_delete=models.PROTECT, related_name="residents"
+        "places.Household",
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="residents",
     )
     grid_code = models.CharField(_("grid code"), max_length=20, db_index=True)
     is_householder = models.BooleanField(_("householder"), default=False)
@@ -120,14 +140,23 @@ class ResidentProfile(models.Model):
 
 
 class PartyMemberProfile(models.Model):
-    user = models.OneToOneField(User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="party_member")
+    user = models.OneToOneField(
+        User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="party_member"
+    )
     branch = models.ForeignKey(
-        "orgs.Organisation", verbose_name=_("party branch"), on_delete=models.PROTECT, related_name="party_members"
+        "orgs.Organisation",
+        verbose_name=_("party branch"),
+        on_delete=models.PROTECT,
+        related_name="party_members",
     )
     is_in_service = models.BooleanField(_("in-service member"), default=False)
     employer = models.ForeignKey(
-        "orgs.Organisation", verbose_name=_("employer unit"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="employed_members",
+        "orgs.Organisation",
+        verbose_name=_("employer unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="employed_members",
     )
     joined_on = models.DateField(_("joined the party on"), null=True, blank=True)
     # Where the member lives (in-service members register there: 双报到).

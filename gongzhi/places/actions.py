@@ -273,6 +273,7 @@ def update_grid_boundary(
         locked.save(
             update_fields=["boundary", "min_lng", "min_lat", "max_lng", "max_lat", "updated_at"]
         )
+        _invalidate_locator()
         audit.record(
             actor, "places.update_grid_boundary", locked, channel=channel, summary=locked.name
         )

@@ -30,11 +30,18 @@ class DivisionAdmin(AuditedAdmin[Division]):
 @admin.register(Grid)
 class GridAdmin(AuditedAdmin[Grid]):
     list_display = ["code", "name", "community", "households", "updated_at"]
-    list_filter = ["community__parent__parent", "community__parent"]
+    list_filter = [("community__parent", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["code", "name", "community__name"]
     list_select_related = ["community"]
     readonly_fields = [
-        "code", "community", "number", "boundary", "min_lng", "min_lat", "max_lng", "max_lat",
+        "code",
+        "community",
+        "number",
+        "boundary",
+        "min_lng",
+        "min_lat",
+        "max_lng",
+        "max_lat",
         "updated_at",
     ]
     fields = ["code", "community", "number", "name", "households", *readonly_fields[3:]]

@@ -81,7 +81,7 @@ class GridIndex:
     def locate_many(self, lats: np.ndarray, lngs: np.ndarray) -> list[str | None]:
         points = shapely.points(lngs, lats)
         point_idx, geom_idx = self.tree.query(points, predicate="intersects")
-        found: list[str | None] = [None] * len(points)
+        found: list[str | None] = [None] * len(lats)
         for p, g in zip(point_idx.tolist(), geom_idx.tolist(), strict=True):
             code = self.codes[g]
             current = found[p]

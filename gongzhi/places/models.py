@@ -20,13 +20,23 @@ class Division(models.Model):
         STREET = "street", _("Street")
         COMMUNITY = "community", _("Community")
 
-    CODE_LENGTHS = {2: Level.PROVINCE, 4: Level.CITY, 6: Level.DISTRICT, 9: Level.STREET, 12: Level.COMMUNITY}
+    CODE_LENGTHS = {
+        2: Level.PROVINCE,
+        4: Level.CITY,
+        6: Level.DISTRICT,
+        9: Level.STREET,
+        12: Level.COMMUNITY,
+    }
 
     code = models.CharField(_("division code"), max_length=12, unique=True)
     name = models.CharField(_("name"), max_length=100)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices, db_index=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
 
@@ -64,7 +74,10 @@ class Grid(models.Model):
 
     code = models.CharField(_("grid code"), max_length=20, unique=True)
     community = models.ForeignKey(
-        Division, verbose_name=_("community"), on_delete=models.PROTECT, related_name="grids",
+        Division,
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
+        related_name="grids",
         limit_choices_to={"level": Division.Level.COMMUNITY},
     )
     number = models.PositiveIntegerField(_("grid number"))
@@ -100,14 +113,18 @@ class Estate(models.Model):
     community = models.ForeignKey(
         Division, verbose_name=_("community"), on_delete=models.PROTECT, related_name="estates"
     )
-    grid = models.ForeignKey(Grid, verbose_name=_("grid"), on_delete=models.PROTECT, related_name="estates")
+    grid = models.ForeignKey(
+        Grid, verbose_name=_("grid"), on_delete=models.PROTECT, related_name="estates"
+    )
     name = models.CharField(_("name"), max_length=100)
 
     class Meta:
         verbose_name = _("estate")
         verbose_name_plural = _("estates")
         ordering = ["grid__code", "name"]
-        constraints = [models.UniqueConstraint(fields=["community", "name"], name="estate_name_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "name"], name="estate_name_unique")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -118,17 +135,24 @@ class Estate(models.Model):
 
 
 class Building(models.Model):
-    estate = models.ForeignKey(Estate, verbose_name=_("estate"), on_delete=models.CASCADE, related_name="buildings")
+    estate = models.ForeignKey(
+        Estate, verbose_name=_("estate"), on_delete=models.CASCADE, related_name="buildings"
+    )
     number = models.CharField(_("building number"), max_length=20)
 
     class Meta:
         verbose_name = _("building")
         verbose_name_plural = _("buildings")
         ordering = ["estate", "number"]
-        constraints = [models.UniqueConstraint(fields=["estate", "number"], name="building_number_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["estate", "number"], name="building_number_unique")
+        ]
 
     def __str__(self) -> str:
-        return _("%(estate)s building %(number)s") % {"estate": self.estate.name, "number": self.number}
+        return _("%(estate)s building %(number)s") % {
+            "estate": self.estate.name,
+            "number": self.number,
+        }
 
     @property
     def scope_code(self) -> str:
@@ -136,23 +160,32 @@ class Building(models.Model):
 
 
 class Entrance(models.Model):
-    building = models.ForeignKey(Building, verbose_name=_("building"), on_delete=models.CASCADE, related_name="entrances")
+    building = models.ForeignKey(
+        Building, verbose_name=_("building"), on_delete=models.CASCADE, related_name="entrances"
+    )
     number = models.CharField(_("entrance number"), max_length=20)
 
     class Meta:
         verbose_name = _("entrance")
         verbose_name_plural = _("entrances")
         ordering = ["building", "number"]
-        constraints = [models.UniqueConstraint(fields=["building", "number"], name="entrance_number_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["building", "number"], name="entrance_number_unique")
+        ]
 
     def __str__(self) -> str:
-        return _("%(building)s entrance %(number)s") % {"building": self.building, "number": self.number}
+        return _("%(building)s entrance %(number)s") % {
+            "building": self.building,
+            "number": self.number,
+        }
 
 
 class Household(models.Model):
     """A dwelling: the finest address a resident profile points at."""
 
-    entrance = models.ForeignKey(Entrance, verbose_name=_("entrance"), on_delete=models.CASCADE, related_name="households")
+    entrance = models.ForeignKey(
+        Entrance, verbose_name=_("entrance"), on_delete=models.CASCADE, related_name="households"
+    )
     room = models.CharField(_("room"), max_length=20)
     # Denormalised from entrance → building → estate → grid so that scoped queries are one LIKE.
     grid_code = models.CharField(_("grid code"), max_length=20, db_index=True)
@@ -161,7 +194,9 @@ class Household(models.Model):
         verbose_name = _("household")
         verbose_name_plural = _("households")
         ordering = ["entrance", "room"]
-        constraints = [models.UniqueConstraint(fields=["entrance", "room"], name="household_room_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["entrance", "room"], name="household_room_unique")
+        ]
 
     def __str__(self) -> str:
         return _("%(entrance)s room %(room)s") % {"entrance": self.entrance, "room": self.room}

@@ -26,7 +26,9 @@ def top_divisions(user: Any) -> QuerySet[Division]:
 def get_division(user: Any, code: str) -> Division:
     """A division the user may browse: inside one of their scopes, or an ancestor of one (by name only)."""
     division = Division.objects.filter(code=code).select_related("parent").first()
-    if division is None or not (can(user, "places.view", division) or is_ancestor_of_scope(user, code)):
+    if division is None or not (
+        can(user, "places.view", division) or is_ancestor_of_scope(user, code)
+    ):
         raise NotFound("没有找到这个地方，或您无权查看。")
     return division
 
@@ -72,8 +74,7 @@ def grid_team(grid: Grid) -> GridTeam:
     rows = (
         Membership.objects.active()
         .filter(
-            Q(scope_code=grid.code)
-            | Q(scope_code=grid.community.code, role=Role.GRID_INSTRUCTOR)
+            Q(scope_code=grid.code) | Q(scope_code=grid.community.code, role=Role.GRID_INSTRUCTOR)
         )
         .exclude(role=Role.RESIDENT)
         .select_related("user", "organisation")

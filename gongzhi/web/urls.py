@@ -12,7 +12,11 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("places/", views.places, name="places"),
     path("places/<str:code>/", views.division, name="division"),
-    path("places/<str:code>/grids.geojson", views.division_grids_geojson, name="division_grids_geojson"),
+    path(
+        "places/<str:code>/grids.geojson",
+        views.division_grids_geojson,
+        name="division_grids_geojson",
+    ),
     path("grids/<str:code>/", views.grid_detail, name="grid"),
     path("people/<int:pk>/reveal/", views.reveal_personal_data, name="reveal_personal_data"),
     path("organisations/", views.organisations, name="organisations"),

@@ -78,7 +78,9 @@ def _is_htmx(request: HttpRequest) -> bool:
 def _error_response(request: HttpRequest, exc: ActionError) -> HttpResponse:
     """A refused action as a page (or an htmx fragment) with the action's status and message."""
     template = "web/_error_fragment.html" if _is_htmx(request) else "web/error.html"
-    return render(request, template, {"message": exc.message, "status": exc.status}, status=exc.status)
+    return render(
+        request, template, {"message": exc.message, "status": exc.status}, status=exc.status
+    )
 
 
 def page_view(view: View) -> View:
@@ -164,7 +166,10 @@ def _greeting() -> str:
 def home(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     memberships = list(
-        Membership.objects.active().filter(user=user).select_related("organisation").order_by("role")
+        Membership.objects.active()
+        .filter(user=user)
+        .select_related("organisation")
+        .order_by("role")
     )
     names = _place_names(user, (m.scope_code for m in memberships))
     roles = [
@@ -426,10 +431,14 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     actions = list(visible.order_by("action").values_list("action", flat=True).distinct())
     action = request.GET.get("action", "")
     shown = visible.filter(action=action) if action in actions else visible
-    page = _page(request, shown.select_related("actor").order_by("-at", "-id"), AUDIT_ENTRIES_PER_PAGE)
+    page = _page(
+        request, shown.select_related("actor").order_by("-at", "-id"), AUDIT_ENTRIES_PER_PAGE
+    )
     names = _place_names(user, (e.scope_code for e in page.object_list))
     rows = [
-        AuditRow(e, AUDIT_ACTION_LABELS.get(e.action, e.action), names.get(e.scope_code, e.scope_code))
+        AuditRow(
+            e, AUDIT_ACTION_LABELS.get(e.action, e.action), names.get(e.scope_code, e.scope_code)
+        )
         for e in page
     ]
     return render(

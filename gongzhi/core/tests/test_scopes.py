@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 
 
 def visible_grid_codes(user: object) -> set[str]:
-    return set(scoped(user, "places.view", Grid.objects.all(), field="code").values_list("code", flat=True))
+    return set(
+        scoped(user, "places.view", Grid.objects.all(), field="code").values_list("code", flat=True)
+    )
 
 
 def grid_codes_under(prefix: str) -> set[str]:
@@ -55,7 +57,9 @@ def test_anonymous_sees_nothing(cast: Cast) -> None:
 
 def test_no_one_in_the_cast_sees_a_grid_outside_a_scope_they_hold(cast: Cast) -> None:
     for user in User.objects.all():
-        scopes = list(Membership.objects.active().filter(user=user).values_list("scope_code", flat=True))
+        scopes = list(
+            Membership.objects.active().filter(user=user).values_list("scope_code", flat=True)
+        )
         for code in visible_grid_codes(user):
             assert any(code.startswith(s) for s in scopes), (user.username, code)
 
@@ -74,14 +78,26 @@ def test_grid_worker_may_see_full_personal_data_of_residents_in_their_grid(cast:
     assert contact.id_number == "130803198001011234"
     entry = AuditEntry.objects.filter(action="people.view_personal_data").first()
     assert AuditEntry.objects.filter(action="people.view_personal_data").count() == before + 1
-    assert entry is not None and entry.actor == cast.grid_worker and entry.object_id == str(cast.resident.pk)
+    assert (
+        entry is not None
+        and entry.actor == cast.grid_worker
+        and entry.object_id == str(cast.resident.pk)
+    )
 
 
 @pytest.mark.parametrize(
     "viewer",
-    ["other_grid_worker", "other_community_worker", "department_staff", "street_staff", "anonymous"],
+    [
+        "other_grid_worker",
+        "other_community_worker",
+        "department_staff",
+        "street_staff",
+        "anonymous",
+    ],
 )
-def test_personal_data_is_refused_to_those_who_do_not_look_after_the_resident(cast: Cast, viewer: str) -> None:
+def test_personal_data_is_refused_to_those_who_do_not_look_after_the_resident(
+    cast: Cast, viewer: str
+) -> None:
     with pytest.raises(NotAllowed):
         reveal_personal_data(getattr(cast, viewer), cast.resident)
     assert not AuditEntry.objects.filter(action="people.view_personal_data").exists()
@@ -90,16 +106,28 @@ def test_personal_data_is_refused_to_those_who_do_not_look_after_the_resident(ca
 def test_a_resident_may_see_their_own_data_and_it_is_logged(cast: Cast) -> None:
     contact = reveal_personal_data(cast.resident, cast.resident)
     assert contact.phone == "13812341234"
-    assert AuditEntry.objects.filter(action="people.view_personal_data", actor=cast.resident).count() == 1
+    assert (
+        AuditEntry.objects.filter(action="people.view_personal_data", actor=cast.resident).count()
+        == 1
+    )
 
 
 def test_community_secretary_appoints_a_grid_worker_in_their_own_community(cast: Cast) -> None:
-    membership = assign_role(cast.community_secretary, cast.resident, Role.GRID_WORKER, cast.other_grid.code)
+    membership = assign_role(
+        cast.community_secretary, cast.resident, Role.GRID_WORKER, cast.other_grid.code
+    )
     assert membership.scope_code == cast.other_grid.code
-    assert AuditEntry.objects.filter(action="people.assign_role", actor=cast.community_secretary).count() == 1
+    assert (
+        AuditEntry.objects.filter(
+            action="people.assign_role", actor=cast.community_secretary
+        ).count()
+        == 1
+    )
 
 
-@pytest.mark.parametrize("actor", ["community_worker", "other_community_worker", "department_staff", "anonymous"])
+@pytest.mark.parametrize(
+    "actor", ["community_worker", "other_community_worker", "department_staff", "anonymous"]
+)
 def test_others_cannot_appoint_in_a_community_they_do_not_manage(cast: Cast, actor: str) -> None:
     with pytest.raises(NotAllowed):
         assign_role(getattr(cast, actor), cast.resident, Role.GRID_WORKER, cast.other_grid.code)

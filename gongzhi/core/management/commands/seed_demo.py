@@ -30,6 +30,8 @@ class Command(BaseCommand):
             )
             accounts = r.accounts
         self.stdout.write("")
-        self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}) — username or phone:")
+        self.stdout.write(
+            f"Demo logins (password for all: {demo.DEMO_PASSWORD}) — username or phone:"
+        )
         for username, phone, role, where in accounts:
             self.stdout.write(f"  {role:<8}\t{username:<20} {phone}\t{where}")
