@@ -36,7 +36,6 @@ class User(AbstractUser):
         validators=[id_number_validator],
     )
 
-
     class Meta:
         verbose_name = _("account")
         verbose_name_plural = _("accounts")

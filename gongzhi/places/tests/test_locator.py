@@ -208,3 +208,16 @@ def test_locate_many_agrees_with_locate_on_1000_random_points(district: Division
                 locate(lat, lng)
         else:
             assert locate(lat, lng).code == code
+
+
+def test_a_grid_deleted_elsewhere_is_out_of_area_not_a_crash(district: Division) -> None:
+    grid = Grid.objects.filter(community__code=SHUSONGJI).first() or save_grid(
+        None, Division.objects.get(code=SHUSONGJI), 1, boundary=mapping(box(117.5, 40.5, 117.501, 40.501))
+    )[0]
+    assert locate(40.5005, 117.5005).code == grid.code
+
+    # As the admin or another process would: no grid action runs, the index is not told.
+    Grid.objects.filter(pk=grid.pk).delete()
+
+    with pytest.raises(OutOfArea):
+        locate(40.5005, 117.5005)
