@@ -21,6 +21,16 @@ class AppendOnlyError(Exception):
     """Raised when code tries to change or delete a row of an append-only log."""
 
 
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    """Bulk updates and deletes are refused too, not only a single row's save and delete."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("audit entries are never changed")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("audit entries are never deleted")
+
+
 class AuditEntry(models.Model):
     """Who did what, when, to which object, through which channel. Never updated, never deleted."""
 
@@ -40,6 +50,8 @@ class AuditEntry(models.Model):
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     summary = models.CharField(_("summary"), max_length=255, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit entry")

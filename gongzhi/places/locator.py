@@ -129,8 +129,16 @@ def locate(lat: Any, lng: Any, crs: str = WGS84) -> Grid:
     """The grid containing the position, or OutOfArea with a message a resident understands."""
     flat, flng = check_position(lat, lng)
     wlat, wlng = to_wgs84(flat, flng, crs)
-    code = grid_index().locate(wlat, wlng)
-    if code is None:
+    grid: Grid | None = None
+    for _attempt in range(2):
+        code = grid_index().locate(wlat, wlng)
+        grid = Grid.objects.select_related("community").filter(code=code).first() if code else None
+        if code is None or grid is not None:
+            break
+        # The index predates a deletion made outside the grid actions (the admin, another
+        # process): check the database again rather than fail.
+        invalidate()
+    if grid is None:
         raise OutOfArea(
             _(
                 "This position (%(lat).5f, %(lng).5f) is outside every grid of the district. "
@@ -139,4 +147,4 @@ def locate(lat: Any, lng: Any, crs: str = WGS84) -> Grid:
             % {"lat": flat, "lng": flng},
             field="position",
         )
-    return Grid.objects.select_related("community").get(code=code)
+    return grid

@@ -15,7 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
-from shapely.geometry import shape
+from shapely.geometry import Polygon, shape
 from shapely.ops import unary_union
 
 from gongzhi.conftest import SHUANGAN, XINGGONG, YUXIANGYUAN
@@ -27,6 +27,14 @@ from gongzhi.places.models import Division, Grid
 
 SHUSONGJI = "130803003004"  # 输送机社区: no grids in the fixture
 DISTRICT = "130803"
+
+
+def outline(grid: Grid) -> Polygon:
+    """The grid's boundary as a shapely polygon."""
+    assert grid.boundary is not None, grid.code
+    polygon = shape(grid.boundary)
+    assert isinstance(polygon, Polygon)
+    return polygon
 
 
 def generate(under: str = DISTRICT) -> str:
@@ -178,7 +186,7 @@ def test_generated_grids_do_not_overlap_and_cover_each_communitys_block(district
     generate()
 
     grids = list(Grid.objects.select_related("community").order_by("code"))
-    polygons = [shape(g.boundary) for g in grids]
+    polygons = [outline(g) for g in grids]
     assert all(p.is_valid and p.area > 0 for p in polygons)
     for (a, pa), (b, pb) in itertools.combinations(zip(grids, polygons, strict=True), 2):
         assert pa.intersection(pb).area < 1e-12, (a.code, b.code)
@@ -201,7 +209,7 @@ def test_generated_grids_carry_their_bounding_box(district: Division) -> None:
 
     for grid in Grid.objects.filter(community__code=YUXIANGYUAN):
         assert (grid.min_lng, grid.min_lat, grid.max_lng, grid.max_lat) == pytest.approx(
-            shape(grid.boundary).bounds
+            outline(grid).bounds
         )
 
 
@@ -253,7 +261,7 @@ def test_import_grids_from_a_valid_geojson_file_creates_grids(
     second = Grid.objects.get(code=f"{SHUSONGJI}002")
     assert (first.name, first.households, first.community.code) == ("输送机一网格", 350, SHUSONGJI)
     assert (second.number, second.households) == (2, 410)
-    assert shape(first.boundary).equals(shape(square(117.70, 40.90)))
+    assert outline(first).equals(shape(square(117.70, 40.90)))
     assert (first.min_lng, first.min_lat) == pytest.approx((117.70, 40.90))
     assert "2 grids created" in output
 

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 from coord_convert.transform import wgs2gcj
-from shapely.geometry import box, mapping, shape
+from shapely.geometry import Polygon, box, mapping, shape
 
 from gongzhi.conftest import YUXIANGYUAN, Cast
 from gongzhi.core.errors import ActionError
@@ -19,9 +19,17 @@ from gongzhi.places.models import Division, Grid
 SHUSONGJI = "130803003004"  # 输送机社区: no grids in the fixture
 
 
+def outline(grid: Grid) -> Polygon:
+    """The grid's boundary as a shapely polygon."""
+    assert grid.boundary is not None, grid.code
+    polygon = shape(grid.boundary)
+    assert isinstance(polygon, Polygon)
+    return polygon
+
+
 def inside(grid: Grid) -> tuple[float, float]:
     """(lat, lng) of a point surely inside the grid."""
-    point = shape(grid.boundary).representative_point()
+    point = outline(grid).representative_point()
     return point.y, point.x
 
 
@@ -152,10 +160,10 @@ def test_a_grid_moved_after_a_lookup_is_found_in_its_new_place(cast: Cast) -> No
 
 def test_a_point_on_a_shared_border_gets_the_lower_code(district: Division) -> None:
     first, second = yuxiangyuan_grids()[:2]
-    border = shape(first.boundary).intersection(shape(second.boundary))
+    border = outline(first).intersection(outline(second))
     assert border.geom_type == "LineString" and border.length > 0
     point = border.interpolate(0.5, normalized=True)
-    assert shape(first.boundary).intersects(point) and shape(second.boundary).intersects(point)
+    assert outline(first).intersects(point) and outline(second).intersects(point)
     assert first.code < second.code
 
     assert locate(point.y, point.x).code == first.code
@@ -192,7 +200,7 @@ def test_locate_many_agrees_with_locate_on_1000_random_points(district: Division
     lngs = rng.uniform(minx - dx, maxx + dx, 1000)
     lats = rng.uniform(miny - dy, maxy + dy, 1000)
     # Add every vertex: corners shared by up to four grids, where ties must break the same way.
-    corners = np.array([c for g in grids for c in shape(g.boundary).exterior.coords])
+    corners = np.array([c for g in grids for c in outline(g).exterior.coords])
     lngs = np.concatenate([lngs, corners[:, 0]])
     lats = np.concatenate([lats, corners[:, 1]])
 
@@ -211,9 +219,15 @@ def test_locate_many_agrees_with_locate_on_1000_random_points(district: Division
 
 
 def test_a_grid_deleted_elsewhere_is_out_of_area_not_a_crash(district: Division) -> None:
-    grid = Grid.objects.filter(community__code=SHUSONGJI).first() or save_grid(
-        None, Division.objects.get(code=SHUSONGJI), 1, boundary=mapping(box(117.5, 40.5, 117.501, 40.501))
-    )[0]
+    grid = (
+        Grid.objects.filter(community__code=SHUSONGJI).first()
+        or save_grid(
+            None,
+            Division.objects.get(code=SHUSONGJI),
+            1,
+            boundary=mapping(box(117.5, 40.5, 117.501, 40.501)),
+        )[0]
+    )
     assert locate(40.5005, 117.5005).code == grid.code
 
     # As the admin or another process would: no grid action runs, the index is not told.
