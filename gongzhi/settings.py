@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "gongzhi.places",
     "gongzhi.people",
     "gongzhi.orgs",
+    "gongzhi.cases",
     "gongzhi.web",
 ]
 

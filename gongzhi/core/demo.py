@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from gongzhi.cases.actions import load_default_categories
 from gongzhi.core import audit
 from gongzhi.core.models import Channel
 from gongzhi.orgs.actions import add_committee_seat, create_organisation
@@ -404,6 +405,8 @@ def seed(seed: int = 2026) -> SeedResult:
     for d in departments:
         staff(Role.DEPARTMENT_STAFF, DISTRICT, organisation=d)
     staff(Role.COMMAND_CENTRE_STAFF, DISTRICT)
+
+    load_default_categories(channel=ch)
 
     # The demo accounts.
     home_grid = grids_by_community[HOME_COMMUNITY][0]

@@ -51,6 +51,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     # organisations
     "orgs.view": ALL_ROLES,
     "orgs.edit": COMMUNITY_MANAGERS,
+    # cases
+    "cases.edit_categories": frozenset({R.ADMINISTRATOR}),
     # the audit log
     "core.view_audit": frozenset({R.COMMAND_CENTRE_STAFF, R.ADMINISTRATOR}),
 }

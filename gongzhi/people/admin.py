@@ -25,7 +25,16 @@ class MembershipForm(forms.ModelForm[Membership]):
 
     class Meta:
         model = Membership
-        fields = "__all__"
+        fields = [
+            "user",
+            "role",
+            "scope_code",
+            "organisation",
+            "title",
+            "is_full_time",
+            "started_on",
+            "ended_on",
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -56,7 +65,7 @@ class MembershipInline(admin.TabularInline[Membership, User]):
 
 
 @admin.register(User)
-class UserAdmin(AuditedAdmin[User], DjangoUserAdmin[User]):  # type: ignore[misc]
+class UserAdmin(AuditedAdmin[User], DjangoUserAdmin[User]):
     list_display = ["username", "full_name", "masked_phone", "is_active", "is_staff", "last_login"]
     list_filter = ["is_active", "is_staff", "is_superuser", "memberships__role"]
     search_fields = ["username", "full_name", "phone"]

@@ -63,6 +63,12 @@ def _check_row(row: SourceRow, known: dict[str, str]) -> str:
     return str(level)
 
 
+def _chunks(codes: list[str], size: int = 5000) -> Iterable[list[str]]:
+    # A whole province is ~60,000 codes: more than one SQL statement may carry as parameters.
+    for i in range(0, len(codes), size):
+        yield codes[i : i + size]
+
+
 def import_divisions(
     rows: Iterable[SourceRow],
     *,
@@ -85,7 +91,9 @@ def import_divisions(
 
     with transaction.atomic():
         existing = {
-            d.code: d for d in Division.objects.select_for_update().filter(code__in=list(checked))
+            d.code: d
+            for chunk in _chunks(list(checked))
+            for d in Division.objects.select_for_update().filter(code__in=chunk)
         }
         ids = {code: d.pk for code, d in existing.items()}
         for level in Division.CODE_LENGTHS.values():
@@ -112,11 +120,8 @@ def import_divisions(
                 Division.objects.bulk_update(changed, ["name", "parent", "level"], batch_size=2000)
             # bulk_create does not return ids on every backend: read them back.
             if new:
-                ids.update(
-                    Division.objects.filter(code__in=[d.code for d in new]).values_list(
-                        "code", "id"
-                    )
-                )
+                for chunk in _chunks([d.code for d in new]):
+                    ids.update(Division.objects.filter(code__in=chunk).values_list("code", "id"))
             result.created += len(new)
             result.updated += len(changed)
             result.by_level[str(level)] = sum(1 for c in levels.values() if c == level)

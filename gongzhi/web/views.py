@@ -430,7 +430,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     visible = scoped(user, "core.view_audit", AuditEntry.objects.all())
     actions = list(visible.order_by("action").values_list("action", flat=True).distinct())
     action = request.GET.get("action", "")
-    shown = visible.filter(action=action) if action in actions else visible
+    shown = visible.filter(action=action) if action else visible
     page = _page(
         request, shown.select_related("actor").order_by("-at", "-id"), AUDIT_ENTRIES_PER_PAGE
     )
@@ -448,6 +448,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "actions": [(a, AUDIT_ACTION_LABELS.get(a, a)) for a in actions],
-            "action": action if action in actions else "",
+            "action": action,
         },
     )

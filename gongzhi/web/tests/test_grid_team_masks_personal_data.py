@@ -18,8 +18,12 @@ SignIn = Callable[[User], Client]
 @pytest.fixture
 def team(cast: Cast) -> dict[str, User]:
     """A leader and a volunteer (a Y force) join the grid beside its grid worker."""
-    leader = User.objects.create_user("leader", password=PASSWORD, full_name="王网格长", phone="13700000011")
-    volunteer = User.objects.create_user("volunteer", password=PASSWORD, full_name="赵志愿", phone="13700000012")
+    leader = User.objects.create_user(
+        "leader", password=PASSWORD, full_name="王网格长", phone="13700000011"
+    )
+    volunteer = User.objects.create_user(
+        "volunteer", password=PASSWORD, full_name="赵志愿", phone="13700000012"
+    )
     assign_role(None, leader, Role.GRID_LEADER, cast.grid.code)
     assign_role(None, volunteer, Role.BUILDING_HEAD, cast.grid.code, title="志愿者")
     return {"leader": leader, "volunteer": volunteer}
@@ -64,7 +68,9 @@ def test_reveal_button_is_offered_to_the_community_worker(client_as: SignIn, cas
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("viewer", ["department_staff", "command_centre", "street_staff", "resident"])
+@pytest.mark.parametrize(
+    "viewer", ["department_staff", "command_centre", "street_staff", "resident"]
+)
 def test_reveal_button_is_not_offered_to_roles_that_do_not_need_it(
     client_as: SignIn, cast: Cast, viewer: str
 ) -> None:
@@ -90,6 +96,6 @@ def test_grid_page_lists_its_estates_and_draws_its_polygon(client_as: SignIn, ca
     assert f"{cast.grid.name}小区" in page  # the estate the cast's resident lives in
     assert 'id="grid-map"' in page
     assert 'id="grid-geojson"' in page
-    assert [f["properties"]["code"] for f in response.context["feature_collection"]["features"]] == [
-        cast.grid.code
-    ]
+    assert [
+        f["properties"]["code"] for f in response.context["feature_collection"]["features"]
+    ] == [cast.grid.code]

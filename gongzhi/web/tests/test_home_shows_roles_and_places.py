@@ -36,7 +36,9 @@ def test_grid_worker_sees_own_grid_with_its_households_only(client_as: SignIn, c
 
 
 @pytest.mark.django_db
-def test_community_worker_counts_the_grids_of_their_community(client_as: SignIn, cast: Cast) -> None:
+def test_community_worker_counts_the_grids_of_their_community(
+    client_as: SignIn, cast: Cast
+) -> None:
     response = client_as(cast.community_worker).get("/")
     own = Grid.objects.filter(community__code=YUXIANGYUAN)
     assert response.context["totals"]["grids"] == own.count()
@@ -44,7 +46,9 @@ def test_community_worker_counts_the_grids_of_their_community(client_as: SignIn,
 
 
 @pytest.mark.django_db
-def test_department_staff_sees_their_department_beside_the_role(client_as: SignIn, cast: Cast) -> None:
+def test_department_staff_sees_their_department_beside_the_role(
+    client_as: SignIn, cast: Cast
+) -> None:
     page = client_as(cast.department_staff).get("/").content.decode()
     assert "Department staff" in page
     assert "双滦区城市管理综合行政执法局" in page

@@ -118,7 +118,9 @@ def test_community_page_shows_breadcrumb_map_and_list_of_its_grids(
     response = client_as(cast.community_worker).get(f"/places/{YUXIANGYUAN}/")
     page = response.content.decode()
     breadcrumb = page[page.index('class="breadcrumb') : page.index("</ol>")]
-    assert breadcrumb.index("双滦区") < breadcrumb.index("元宝山街道") < breadcrumb.index("御祥园社区")
+    assert (
+        breadcrumb.index("双滦区") < breadcrumb.index("元宝山街道") < breadcrumb.index("御祥园社区")
+    )
     assert 'id="grid-map"' in page
     assert f'data-geojson-url="/places/{YUXIANGYUAN}/grids.geojson"' in page
     own = Grid.objects.filter(community__code=YUXIANGYUAN)

@@ -13,7 +13,7 @@ from gongzhi.core.models import AuditEntry
 from gongzhi.people.models import User
 
 SignIn = Callable[[User], Client]
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX = {"HX-Request": "true"}
 
 
 def _reveals() -> int:
@@ -25,7 +25,7 @@ def test_grid_worker_may_reveal_a_resident_of_their_grid_and_it_is_logged(
     client_as: SignIn, cast: Cast
 ) -> None:
     response = client_as(cast.grid_worker).post(
-        f"/people/{cast.resident.pk}/reveal/", {"reason": "上门核实"}, **HTMX
+        f"/people/{cast.resident.pk}/reveal/", {"reason": "上门核实"}, headers=HTMX
     )
     assert response.status_code == 200
     fragment = response.content.decode()
@@ -43,7 +43,7 @@ def test_community_worker_may_reveal_the_grid_worker_from_the_grid_page(
     client_as: SignIn, cast: Cast
 ) -> None:
     response = client_as(cast.community_worker).post(
-        f"/people/{cast.grid_worker.pk}/reveal/", **HTMX
+        f"/people/{cast.grid_worker.pk}/reveal/", headers=HTMX
     )
     assert response.status_code == 200
     assert 'href="tel:13900000008"' in response.content.decode()
@@ -55,7 +55,9 @@ def test_community_worker_may_reveal_the_grid_worker_from_the_grid_page(
 def test_reveal_is_refused_with_403_and_nothing_logged(
     client_as: SignIn, cast: Cast, viewer: str
 ) -> None:
-    response = client_as(getattr(cast, viewer)).post(f"/people/{cast.resident.pk}/reveal/", **HTMX)
+    response = client_as(getattr(cast, viewer)).post(
+        f"/people/{cast.resident.pk}/reveal/", headers=HTMX
+    )
     assert response.status_code == 403
     fragment = response.content.decode()
     assert "13812341234" not in fragment
@@ -64,7 +66,9 @@ def test_reveal_is_refused_with_403_and_nothing_logged(
 
 
 @pytest.mark.django_db
-def test_refusal_without_htmx_is_a_full_page_with_the_message(client_as: SignIn, cast: Cast) -> None:
+def test_refusal_without_htmx_is_a_full_page_with_the_message(
+    client_as: SignIn, cast: Cast
+) -> None:
     response = client_as(cast.department_staff).post(f"/people/{cast.resident.pk}/reveal/")
     assert response.status_code == 403
     page = response.content.decode()
@@ -74,7 +78,9 @@ def test_refusal_without_htmx_is_a_full_page_with_the_message(client_as: SignIn,
 
 
 @pytest.mark.django_db
-def test_reveal_without_htmx_shows_a_page_with_the_full_number(client_as: SignIn, cast: Cast) -> None:
+def test_reveal_without_htmx_shows_a_page_with_the_full_number(
+    client_as: SignIn, cast: Cast
+) -> None:
     response = client_as(cast.grid_worker).post(f"/people/{cast.resident.pk}/reveal/")
     assert response.status_code == 200
     assert "13812341234" in response.content.decode()
@@ -92,13 +98,13 @@ def test_reveal_is_a_post_only_link(client_as: SignIn, cast: Cast) -> None:
 def test_reveal_needs_the_csrf_token(cast: Cast) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(cast.grid_worker)
-    response = client.post(f"/people/{cast.resident.pk}/reveal/", **HTMX)
+    response = client.post(f"/people/{cast.resident.pk}/reveal/", headers=HTMX)
     assert response.status_code == 403
     assert _reveals() == 0
 
 
 @pytest.mark.django_db
 def test_reveal_of_an_unknown_person_is_refused(client_as: SignIn, cast: Cast) -> None:
-    response = client_as(cast.community_worker).post("/people/999999/reveal/", **HTMX)
+    response = client_as(cast.community_worker).post("/people/999999/reveal/", headers=HTMX)
     assert response.status_code == 403
     assert _reveals() == 0

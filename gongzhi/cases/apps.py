@@ -1,0 +1,10 @@
+"""The three-tier case platform: categories and their deadline rules (the workflow builds on these)."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CasesConfig(AppConfig):
+    name = "gongzhi.cases"
+    label = "cases"
+    verbose_name = _("Cases")
