@@ -46,7 +46,8 @@ def test_the_default_set_has_the_seeds_categories_with_rules(categories: None) -
         assert rule.deadline("handle")[0] > 0
         assert rule.lowest_tier in Tier.values
     assert Category.objects.get(kind=Kind.EVENT, code="04").name == "街面秩序"
-    assert Category.objects.get(kind=Kind.COMPONENT, code="0101").parent.name == "公用设施"
+    manhole = Category.objects.select_related("parent").get(kind=Kind.COMPONENT, code="0101")
+    assert manhole.parent is not None and manhole.parent.name == "公用设施"
 
 
 def test_loading_the_defaults_twice_creates_nothing_new(categories: None) -> None:
