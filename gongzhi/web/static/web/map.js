@@ -62,6 +62,13 @@
         }
       }
     }).addTo(map);
+    if (layer.getLayers().length) {
+      map.fitBounds(layer.getBounds(), { padding: [16, 16] });
+    } else {
+      map.setView([40.958, 117.79], 12);
+      message(el, el.dataset.labelEmpty || "");
+    }
+    // The paths exist once the map has a view (Leaflet defers drawing until then).
     layer.eachLayer(function (lyr) {
       var path = lyr.getElement && lyr.getElement();
       var props = lyr.feature && lyr.feature.properties;
@@ -70,12 +77,6 @@
         path.setAttribute("aria-label", props.name);
       }
     });
-    if (layer.getLayers().length) {
-      map.fitBounds(layer.getBounds(), { padding: [16, 16] });
-    } else {
-      map.setView([40.958, 117.79], 12);
-      message(el, el.dataset.labelEmpty || "");
-    }
     linkList(layersByCode);
     el.dataset.ready = "true";
     return map;
