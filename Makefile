@@ -48,8 +48,9 @@ run: demo
 	  $(DEV_ENV) $(PY) manage.py db_worker & \
 	  $(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
+# Chromium for the browser tests, and a Chinese font so that screenshots show the text.
 chromium:
-	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@test -x /usr/bin/chromium -a -d /usr/share/fonts/truetype/wqy || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; }
 
 test: setup chromium
 	$(DEV_ENV) $(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "gongzhi.people",
     "gongzhi.orgs",
     "gongzhi.cases",
+    "gongzhi.insights",
     "gongzhi.web",
 ]
 
@@ -172,6 +173,15 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Outbound notifications: email through Django's mail settings, and/or an SMS gateway webhook
+# (POST {"phone", "text"} as JSON). Both off by default: people read notifications in the app.
+NOTIFY_BY_EMAIL = envbool("NOTIFY_BY_EMAIL", False)
+SMS_WEBHOOK_URL = envstr("SMS_WEBHOOK_URL", "")
+EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "gongzhi@localhost")
 
 # Map tiles: blank by default so that the map works offline; set a URL template to draw tiles.
 MAP_TILE_URL = envstr("MAP_TILE_URL", "")

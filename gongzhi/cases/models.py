@@ -118,3 +118,302 @@ class CategoryRule(models.Model):
     def deadline(self, step: str) -> tuple[float, Clock]:
         amount, clock = self.deadlines[step]
         return float(amount), Clock(clock)
+
+
+class Source(models.TextChoices):
+    """How a case came in."""
+
+    RESIDENT_APP = "resident_app", _("Snapshot report")
+    PATROL = "patrol", _("Grid patrol")
+    HOTLINE = "hotline", _("12345 hotline")
+    COMMAND_CENTRE = "command_centre", _("Command centre")
+    OPEN311 = "open311", _("Open311")
+    API = "api", _("REST API")
+
+
+class Status(models.TextChoices):
+    REPORTED = "reported", _("Awaiting confirmation")
+    CONFIRMED = "confirmed", _("Confirmed, awaiting registration")
+    REGISTERED = "registered", _("Registered, awaiting dispatch")
+    DISPATCHED = "dispatched", _("Dispatched, awaiting handling")
+    HANDLING = "handling", _("Being handled")
+    RESPONDED = "responded", _("Responded, awaiting verification")
+    VERIFIED = "verified", _("Verified, awaiting closure")
+    CLOSED = "closed", _("Closed")
+    DECLINED = "declined", _("Declined")
+    SHELVED = "shelved", _("Shelved")
+    VOID = "void", _("Void")
+
+
+OPEN_STATUSES = frozenset(
+    {
+        Status.REPORTED,
+        Status.CONFIRMED,
+        Status.REGISTERED,
+        Status.DISPATCHED,
+        Status.HANDLING,
+        Status.RESPONDED,
+        Status.VERIFIED,
+    }
+)
+
+
+class Case(models.Model):
+    """A reported problem and where it stands. Its history is the timeline of CaseStep rows."""
+
+    number = models.CharField(_("case number"), max_length=20, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="cases"
+    )
+    rule = models.ForeignKey(
+        CategoryRule,
+        verbose_name=_("rules applied"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.REPORTED
+    )
+    description = models.TextField(_("description"), max_length=4000)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    lat = models.FloatField(_("latitude"))
+    lng = models.FloatField(_("longitude"))
+    grid_code = models.CharField(_("grid code"), max_length=20)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reporter"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reported_cases",
+    )
+    is_anonymous = models.BooleanField(_("anonymous"), default=False)
+    is_public = models.BooleanField(_("shown on the echo wall"), default=True)
+    # Who must act now: a tier over a place (scope_code), or a handling unit (a department).
+    tier = models.CharField(_("tier"), max_length=16, choices=Tier.choices, default=Tier.GRID)
+    assigned_scope = models.CharField(_("assigned place"), max_length=20)
+    assigned_unit = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("handling unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_cases",
+    )
+    # The current step's clock: the light (green/yellow/red) is derived from these and now.
+    step_started_at = models.DateTimeField(_("step started at"))
+    step_due_at = models.DateTimeField(_("step due at"), null=True, blank=True)
+    step_clock = models.CharField(max_length=16, blank=True)
+    handle_due_at = models.DateTimeField(_("handling due at"), null=True, blank=True)
+    close_due_at = models.DateTimeField(_("closure due at"), null=True, blank=True)
+    pending_extension = models.PositiveSmallIntegerField(
+        _("extension asked (working days)"), null=True, blank=True
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
+    me_too = models.PositiveIntegerField(_("other reporters"), default=0)
+    rework_count = models.PositiveSmallIntegerField(_("reworked"), default=0)
+    rating = models.CharField(_("rating"), max_length=20, blank=True)
+    rating_comment = models.CharField(_("rating comment"), max_length=500, blank=True)
+    public_answer = models.TextField(_("public answer"), blank=True)
+    tokens = models.CharField(max_length=500, blank=True)  # jieba tokens, for likely duplicates
+    reported_at = models.DateTimeField(_("reported at"))
+    registered_at = models.DateTimeField(_("registered at"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-reported_at"]
+        indexes = [
+            # The inboxes: what a place or a unit must act on now, oldest first.
+            models.Index(
+                fields=["assigned_scope", "status", "step_due_at"], name="case_inbox_scope"
+            ),
+            models.Index(fields=["assigned_unit", "status", "step_due_at"], name="case_inbox_unit"),
+            models.Index(fields=["grid_code", "reported_at"], name="case_grid_time"),
+            models.Index(fields=["category", "status", "lat", "lng"], name="case_duplicates"),
+            models.Index(fields=["reporter", "reported_at"], name="case_reporter"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def scope_code(self) -> str:
+        return self.grid_code
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    BASICALLY_SATISFIED = "basically_satisfied", _("Basically satisfied")
+    UNSATISFIED = "unsatisfied", _("Unsatisfied")
+
+
+class CaseStep(models.Model):
+    """One row of a case's timeline: who did what, when, with which note and photos."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="steps"
+    )
+    action = models.CharField(_("action"), max_length=24)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("time"))
+    from_status = models.CharField(_("from"), max_length=12, blank=True)
+    to_status = models.CharField(_("to"), max_length=12)
+    note = models.TextField(_("note"), blank=True)
+    on_time = models.BooleanField(null=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("case step")
+        verbose_name_plural = _("case timeline")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.action}"
+
+
+def photo_path(instance: CasePhoto, filename: str) -> str:
+    return f"cases/{instance.case.reported_at:%Y/%m}/{instance.case.number}-{filename}"
+
+
+class CasePhoto(models.Model):
+    class Purpose(models.TextChoices):
+        REPORT = "report", _("As reported")
+        RESULT = "result", _("Result of handling")
+        VERIFY = "verify", _("On-site verification")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="photos")
+    step = models.ForeignKey(
+        CaseStep, null=True, blank=True, on_delete=models.SET_NULL, related_name="photos"
+    )
+    purpose = models.CharField(max_length=8, choices=Purpose.choices)
+    image = models.ImageField(upload_to=photo_path, width_field="width", height_field="height")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.image.name
+
+
+class Summons(models.Model):
+    """吹哨报到: a street or the command centre summons departments to a case with a deadline."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="summonses")
+    summoned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("summoned at"))
+    due_at = models.DateTimeField(_("check in by"))
+    note = models.TextField(_("what is asked"), blank=True)
+
+    class Meta:
+        verbose_name = _("summons")
+        verbose_name_plural = _("summonses")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.at:%Y-%m-%d %H:%M}"
+
+
+class SummonsDuty(models.Model):
+    """One summoned department: it checks in (报到) and reports what it did."""
+
+    summons = models.ForeignKey(Summons, on_delete=models.CASCADE, related_name="duties")
+    department = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="summons_duties"
+    )
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    report = models.TextField(_("what was done"), blank=True)
+    reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
+    is_late = models.BooleanField(_("late"), default=False)
+
+    class Meta:
+        verbose_name = _("summoned department")
+        verbose_name_plural = _("summoned departments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["summons", "department"], name="one_duty_per_department"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.summons} {self.department}"
+
+
+class Errand(models.Model):
+    """预约代办: a resident asks a cadre or grid worker to run an errand; the result is returned."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        TAKEN = "taken", _("Taken")
+        DONE = "done", _("Done, result returned")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    number = models.CharField(_("errand number"), max_length=20, unique=True)
+    resident = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="errands"
+    )
+    grid_code = models.CharField(_("grid code"), max_length=20, db_index=True)
+    what = models.CharField(_("what to do"), max_length=200)
+    details = models.TextField(_("details"), blank=True)
+    wanted_on = models.DateField(_("wanted on"), null=True, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.REQUESTED
+    )
+    taker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="errands_taken",
+    )
+    working_days = models.PositiveSmallIntegerField(_("working days allowed"), default=3)
+    taken_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    result = models.TextField(_("result"), blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    requested_at = models.DateTimeField(_("requested at"))
+
+    class Meta:
+        verbose_name = _("errand")
+        verbose_name_plural = _("errands")
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def scope_code(self) -> str:
+        return self.grid_code

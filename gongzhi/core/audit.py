@@ -17,6 +17,7 @@ def record(
     channel: str = Channel.WEB,
     summary: str = "",
     data: dict[str, Any] | None = None,
+    scope_code: str | None = None,
 ) -> AuditEntry:
     """Append an entry saying that `actor` did `action` to `obj`."""
     return AuditEntry.objects.create(
@@ -24,7 +25,9 @@ def record(
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
-        scope_code=str(getattr(obj, "scope_code", "") or ""),
+        scope_code=scope_code
+        if scope_code is not None
+        else str(getattr(obj, "scope_code", "") or ""),
         channel=channel,
         summary=summary[:255],
         data=data or {},

@@ -89,11 +89,12 @@ def reveal_personal_data(
             channel=channel,
             summary=reason[:200],
             data={"fields": ["phone", "id_number"]},
+            scope_code=person_scope_code(person),
         )
     return Contact(person.phone or "", person.id_number or "", masked=False)
 
 
-def _check_scope(role: str, scope_code: str) -> None:
+def check_scope(role: str, scope_code: str) -> None:
     if role in GRID_SCOPED:
         if not Grid.objects.filter(code=scope_code).exists():
             raise ActionError(
@@ -136,7 +137,7 @@ def assign_role(
         raise NotAllowed(_("You may not assign roles in this place."))
     if role == Role.ADMINISTRATOR and actor is not None and not actor.is_superuser:
         raise NotAllowed(_("Only an administrator may appoint administrators."))
-    _check_scope(role, scope_code)
+    check_scope(role, scope_code)
     if role == Role.DEPARTMENT_STAFF and organisation is None:
         raise ActionError(_("Department staff must belong to a department."), field="organisation")
     with transaction.atomic():

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from gongzhi.core.admin import AuditedAdmin
 from gongzhi.core.errors import ActionError
 
-from .actions import _check_scope
+from .actions import check_scope
 from .models import Membership, PartyMemberProfile, ResidentProfile, User
 from .privacy import mask_phone
 
@@ -41,7 +41,7 @@ class MembershipForm(forms.ModelForm[Membership]):
         role, scope_code = data.get("role"), data.get("scope_code")
         if role and scope_code is not None:
             try:
-                _check_scope(role, scope_code)
+                check_scope(role, scope_code)
             except ActionError as exc:
                 self.add_error("scope_code", exc.message)
         return data

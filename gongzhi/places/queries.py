@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from gongzhi.core.errors import NotFound
 from gongzhi.core.permissions import can, scope_codes, scoped
@@ -29,7 +31,7 @@ def get_division(user: Any, code: str) -> Division:
     if division is None or not (
         can(user, "places.view", division) or is_ancestor_of_scope(user, code)
     ):
-        raise NotFound("没有找到这个地方，或您无权查看。")
+        raise NotFound(_("No such place, or you may not see it."))
     return division
 
 
@@ -56,7 +58,7 @@ def visible_grids(user: Any, under: str = "") -> QuerySet[Grid]:
 def get_grid(user: Any, code: str) -> Grid:
     grid = visible_grids(user).select_related("community__parent").filter(code=code).first()
     if grid is None:
-        raise NotFound("没有找到这个网格，或您无权查看。")
+        raise NotFound(_("No such grid, or you may not see it."))
     return grid
 
 
@@ -105,7 +107,7 @@ def grids_feature_collection(grids: QuerySet[Grid]) -> dict[str, Any]:
                     "name": g.name,
                     "community": g.community.short_name,
                     "households": g.households,
-                    "url": f"/grids/{g.code}/",
+                    "url": reverse("web:grid", args=[g.code]),
                 },
             }
         )

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -58,6 +57,11 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "places.update_grid": gettext_lazy("Changed a grid"),
     "places.update_grid_boundary": gettext_lazy("Redrew a grid boundary"),
     "orgs.create": gettext_lazy("Added an organisation"),
+    "orgs.add_committee_seat": gettext_lazy("Seated a committee member"),
+    "places.import_divisions": gettext_lazy("Imported divisions"),
+    "admin.add": gettext_lazy("Added in the back office"),
+    "admin.change": gettext_lazy("Changed in the back office"),
+    "admin.delete": gettext_lazy("Deleted in the back office"),
 }
 
 
@@ -125,12 +129,7 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        username = self.fields["username"]
-        username.label = _("Username or mobile number")
-        username.widget.attrs.update({"autofocus": True, "autocapitalize": "none"})
-        password = self.fields["password"]
-        assert isinstance(password.widget, forms.PasswordInput)
-        password.label = _("Password")
+        self.fields["username"].label = _("Username or mobile number")
 
 
 class LoginView(auth_views.LoginView):

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
-from gongzhi.conftest import PASSWORD, YUXIANGYUAN, Cast
+from gongzhi.conftest import DISTRICT, PASSWORD, YUXIANGYUAN, Cast
 from gongzhi.places.models import Grid
 
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are safe.
@@ -121,20 +121,32 @@ def test_other_communitys_grid_list_entry_is_absent_and_list_works_without_the_m
 def test_pages_render_on_desktop_and_phone(
     browser: Browser, live_server: Any, cast: Cast, name: str, viewport: dict[str, int]
 ) -> None:
-    """Screenshots for a person to look at (/tmp/gongzhi-*.png); the page must not overflow."""
+    """Screenshots for a person to look at (/tmp/gongzhi-*.png); no page may scroll sideways."""
     problems: list[str] = []
-    page = _open(browser, viewport, problems)
     base = live_server.url
-    _sign_in(page, base, cast.community_worker.username)
-    for slug, path in [
-        ("home", "/"),
-        ("division", f"/places/{YUXIANGYUAN}/"),
-        ("grid", f"/grids/{cast.grid.code}/"),
-    ]:
-        page.goto(f"{base}{path}")
-        if path != "/":
-            page.wait_for_selector("#grid-map[data-ready=true]")
-        page.screenshot(path=f"/tmp/gongzhi-{slug}-{name}.png", full_page=True)
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on {name}"
+    tours = [
+        (
+            cast.community_worker,
+            [
+                ("home", "/"),
+                ("division", f"/places/{YUXIANGYUAN}/"),
+                ("grid", f"/grids/{cast.grid.code}/"),
+                ("organisations", "/organisations/"),
+            ],
+        ),
+        (cast.command_centre, [("district", f"/places/{DISTRICT}/"), ("audit", "/audit/")]),
+    ]
+    page = _open(browser, viewport, problems)
+    page.goto(f"{base}/login/")
+    page.screenshot(path=f"/tmp/gongzhi-login-{name}.png", full_page=True)
+    for person, stops in tours:
+        page = _open(browser, viewport, problems)
+        _sign_in(page, base, person.username)
+        for slug, path in stops:
+            page.goto(f"{base}{path}")
+            if page.locator("#grid-map").count():
+                page.wait_for_selector("#grid-map[data-ready=true]")
+            page.screenshot(path=f"/tmp/gongzhi-{slug}-{name}.png", full_page=True)
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on {name}"
     assert problems == []
