@@ -321,7 +321,7 @@ class CasePhoto(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return self.image.name
+        return self.image.name or ""
 
 
 class Summons(models.Model):
