@@ -159,6 +159,10 @@ if DEBUG:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Photos: each up to this size, at most this many to a report; larger images are scaled down.
+MAX_PHOTO_BYTES = envint("MAX_PHOTO_BYTES", 10 * 1024 * 1024)
+MAX_PHOTOS = envint("MAX_PHOTOS", 6)
+MAX_PHOTO_PIXELS = envint("MAX_PHOTO_PIXELS", 50_000_000)
 
 TASKS = {"default": {"BACKEND": envstr("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 

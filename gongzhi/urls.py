@@ -12,6 +12,7 @@ admin.site.index_title = "基础数据"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("gongzhi.cases.urls")),
     path("", include("gongzhi.web.urls")),
 ]
 if settings.DEBUG:

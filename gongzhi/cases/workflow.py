@@ -32,7 +32,7 @@ TRANSITIONS: dict[str, tuple[tuple[Status, ...], Status | None]] = {
     "request_extension": (HANDLING, None),
     "decide_extension": (HANDLING, None),
     "verify": ((S.RESPONDED,), S.VERIFIED),
-    "rework": ((S.RESPONDED, S.CLOSED), S.HANDLING),
+    "rework": ((S.RESPONDED,), S.HANDLING),
     "close": ((S.VERIFIED,), S.CLOSED),
     "rate": ((S.CLOSED,), None),
     "follow_up": ((S.CLOSED,), None),
@@ -130,27 +130,41 @@ def triages(user: Any, case: Case) -> bool:
     return user_tier(user, case) is not None
 
 
-def may(user: Any, action: str, case: Case) -> bool:
-    """May `user` take `action` on `case` now (status and person both)? The UI shows these forms."""
+def state_allows(action: str, case: Case) -> bool:
+    """Does the case's state let `action` happen now (whoever asks)?"""
     starts, _to = TRANSITIONS[action]
     if case.status not in starts:
         return False
+    if action == "escalate":
+        return case.tier != Tier.COMMAND_CENTRE
+    if action == "request_extension":
+        return not case.pending_extension
+    if action == "decide_extension":
+        return bool(case.pending_extension)
     if action == "rate":
-        return case.reporter_id == getattr(user, "pk", None) and not case.rating
+        return not case.rating
+    return True
+
+
+def person_may(user: Any, action: str, case: Case) -> bool:
+    """Is `user` someone who may take `action` on this case (whatever its state)?"""
+    if action == "rate":
+        return case.reporter_id is not None and case.reporter_id == getattr(user, "pk", None)
     if action in ("dispatch", "accept", "respond", "return", "escalate", "request_extension"):
-        if action == "escalate" and case.tier == Tier.COMMAND_CENTRE:
-            return False
-        if action == "request_extension" and case.pending_extension:
-            return False
         return holds(user, case)
     if action == "decide_extension":
         # Whoever dispatched to the handler decides: a tier above the case's, or a supervisor.
         tier = user_tier(user, case)
         above = tier is not None and TIER_RANK[tier] > TIER_RANK[Tier(case.tier)]
-        return bool(case.pending_extension) and (above or supervises(user, case))
+        return above or supervises(user, case)
     if action in ("shelve", "unshelve", "supervise", "summon"):
         return supervises(user, case)
     return triages(user, case)
+
+
+def may(user: Any, action: str, case: Case) -> bool:
+    """May `user` take `action` on `case` now? The case page offers exactly these forms."""
+    return state_allows(action, case) and person_may(user, action, case)
 
 
 def available_actions(user: Any, case: Case) -> list[str]:

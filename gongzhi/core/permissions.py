@@ -53,6 +53,11 @@ ACTIONS: dict[str, frozenset[str]] = {
     "orgs.edit": COMMUNITY_MANAGERS,
     # cases
     "cases.edit_categories": frozenset({R.ADMINISTRATOR}),
+    # Cases in a place: its staff (department staff see cases through their department instead).
+    "cases.view": STAFF_ROLES - {R.DEPARTMENT_STAFF},
+    "cases.errands": frozenset(
+        {R.GRID_WORKER, R.GRID_LEADER, R.COMMUNITY_WORKER, R.COMMUNITY_SECRETARY, R.ADMINISTRATOR}
+    ),
     # the audit log
     "core.view_audit": frozenset({R.COMMAND_CENTRE_STAFF, R.ADMINISTRATOR}),
 }
