@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "gongzhi.orgs",
     "gongzhi.cases",
     "gongzhi.insights",
+    "gongzhi.open311",
+    "gongzhi.api",
     "gongzhi.web",
 ]
 

@@ -12,6 +12,8 @@ admin.site.index_title = "基础数据"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("open311/v2/", include("gongzhi.open311.urls")),
+    path("api/v1/", include("gongzhi.api.urls")),
     path("", include("gongzhi.cases.urls")),
     path("", include("gongzhi.web.urls")),
 ]

@@ -443,7 +443,7 @@ def _check_source(actor: Any, source: str, grid_code: str) -> None:
     community or the command centre."""
     probe = Case(grid_code=grid_code, tier=Tier.GRID, assigned_scope=grid_code)
     tier = workflow.user_tier(actor, probe)
-    if source == Source.RESIDENT_APP:
+    if source in (Source.RESIDENT_APP, Source.OPEN311, Source.API):
         return
     if source == Source.PATROL and tier is not None:
         return

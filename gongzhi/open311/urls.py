@@ -1,0 +1,6 @@
+"""Open311 GeoReport v2 URLs."""
+
+from django.urls import URLPattern
+
+app_name = "open311"
+urlpatterns: list[URLPattern] = []
