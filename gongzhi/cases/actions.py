@@ -271,6 +271,7 @@ def _step(
     note: str = "",
     on_time: bool | None = None,
     data: dict[str, Any] | None = None,
+    unit: str | None = None,
 ) -> CaseStep:
     return CaseStep.objects.create(
         case=case,
@@ -281,6 +282,7 @@ def _step(
         to_status=case.status,
         note=note,
         on_time=on_time,
+        unit=_unit_key(case) if unit is None else unit,
         data=data or {},
     )
 
@@ -669,6 +671,7 @@ def return_case(
         _guard(actor, "return", case, seen_version)
         now, before = _now(), case.status
         _count(case, now, returned=1)
+        counted_under = _unit_key(case)
         last = case.steps.filter(action="dispatch").order_by("-at", "-id").first()
         back_to = Tier(last.data.get("from_tier", Tier.COMMUNITY)) if last else Tier.COMMUNITY
         case.tier = back_to
@@ -686,7 +689,7 @@ def return_case(
             "handle_due_at",
             "pending_extension",
         )
-        _step(case, "return", actor, now, before, note=reason)
+        _step(case, "return", actor, now, before, note=reason, unit=counted_under)
         audit.record(actor, "cases.return", case, channel=channel, summary=reason[:100])
         _schedule_reminders(case)
         _notify(
@@ -710,6 +713,7 @@ def escalate(
         _guard(actor, "escalate", case, seen_version)
         now, before = _now(), case.status
         _count(case, now, escalated=1)
+        counted_under = _unit_key(case)
         up = workflow.NEXT_TIER[Tier(case.tier)]
         case.tier = up
         case.assigned_scope = workflow.tier_scope(up, case.grid_code)
@@ -726,7 +730,9 @@ def escalate(
             "handle_due_at",
             "pending_extension",
         )
-        _step(case, "escalate", actor, now, before, note=reason, data={"tier": up})
+        _step(
+            case, "escalate", actor, now, before, note=reason, data={"tier": up}, unit=counted_under
+        )
         audit.record(actor, "cases.escalate", case, channel=channel, summary=f"{up}: {reason[:80]}")
         _schedule_reminders(case)
         _notify(

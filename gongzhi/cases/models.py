@@ -285,6 +285,8 @@ class CaseStep(models.Model):
     to_status = models.CharField(_("to"), max_length=12)
     note = models.TextField(_("note"), blank=True)
     on_time = models.BooleanField(null=True)
+    # The handling unit the step is counted under (insights' counter key), as it stood then.
+    unit = models.CharField(max_length=40, blank=True)
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
