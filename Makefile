@@ -62,6 +62,9 @@ lint: deps
 
 bench: setup
 	$(DEV_ENV) $(PY) bench/locator.py
+	$(DEV_ENV) $(PY) bench/indicators.py --cases 100000
+	$(DEV_ENV) $(PY) bench/inbox.py --cases 1000000
+	$(DEV_ENV) $(PY) bench/intake.py
 
 clean:
 	rm -rf var/assets var/static

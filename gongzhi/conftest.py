@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import AnonymousUser
+from django.utils import translation
 
 from gongzhi.orgs.actions import create_organisation
 from gongzhi.orgs.models import Organisation, OrgKind
@@ -29,6 +32,14 @@ PASSWORD = "test-pass-9341"
 def _fast_password_hashing(settings: Any) -> None:
     """PBKDF2's deliberate slowness is for attackers, not for a test suite that makes many users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the default language (zh-hans), whatever an earlier request switched to."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @dataclass

@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("open311/v2/", include("gongzhi.open311.urls")),
     path("api/v1/", include("gongzhi.api.urls")),
     path("", include("gongzhi.cases.urls")),
+    path("", include("gongzhi.insights.urls")),
     path("", include("gongzhi.web.urls")),
 ]
 if settings.DEBUG:

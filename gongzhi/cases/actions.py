@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core import audit
-from gongzhi.core.clock import Clock, add_time
+from gongzhi.core.clock import YELLOW_FROM, Clock, WorkCalendar, add_time, time_used_fraction
 from gongzhi.core.errors import ActionError, Conflict, NotAllowed, NotFound
 from gongzhi.core.models import Channel, IdempotencyKey
 from gongzhi.core.notify import notify
 from gongzhi.core.permissions import can
-from gongzhi.insights.counters import bump
+from gongzhi.insights.counters import bump, close_time_metrics
 from gongzhi.orgs.models import Organisation, OrgKind
 from gongzhi.places.locator import locate, to_wgs84
 
@@ -235,7 +235,10 @@ def _enter(case: Case, status: Status, now: dt.datetime) -> None:
 def _locked(case_id: int) -> Case:
     try:
         return (
-            Case.objects.select_for_update()
+            # Lock the case row only: PostgreSQL refuses FOR UPDATE on the nullable side of an
+            # outer join (assigned_unit), and locking the category and rule rows would make every
+            # action on any case of the category wait for each other.
+            Case.objects.select_for_update(of=("self",))
             .select_related("rule", "category", "assigned_unit")
             .get(pk=case_id)
         )
@@ -586,7 +589,14 @@ def dispatch(
             now,
             before,
             note=note,
-            data={"from_tier": from_tier, "tier": target, "unit": unit.name if unit else ""},
+            data={
+                "from_tier": from_tier,
+                # A return goes back to the tier of whoever dispatched (a community worker may
+                # dispatch a case the grid registered: it comes back to the community).
+                "dispatcher_tier": mine or from_tier,
+                "tier": target,
+                "unit": unit.name if unit else "",
+            },
         )
         _count(case, now, dispatched=1)
         audit.record(
@@ -607,8 +617,10 @@ def accept(
         case = _locked(case_id)
         _guard(actor, "accept", case, seen_version)
         now, before = _now(), case.status
-        _enter(case, Status.HANDLING, now)
-        _save(case, *STEP_FIELDS)
+        # The handling time runs from the dispatch: accepting does not restart its clock, its
+        # light or the reminders scheduled with it.
+        case.status = Status.HANDLING
+        _save(case, "status")
         _step(case, "accept", actor, now, before)
         _count(case, now, responded=1)
         audit.record(actor, "cases.accept", case, channel=channel)
@@ -673,7 +685,11 @@ def return_case(
         _count(case, now, returned=1)
         counted_under = _unit_key(case)
         last = case.steps.filter(action="dispatch").order_by("-at", "-id").first()
-        back_to = Tier(last.data.get("from_tier", Tier.COMMUNITY)) if last else Tier.COMMUNITY
+        back_to = (
+            Tier(last.data.get("dispatcher_tier") or last.data.get("from_tier", Tier.COMMUNITY))
+            if last
+            else Tier.COMMUNITY
+        )
         case.tier = back_to
         case.assigned_scope = workflow.tier_scope(back_to, case.grid_code)
         case.assigned_unit = None
@@ -878,6 +894,11 @@ def verify(
 
 
 def _reopen(case: Case, now: dt.datetime) -> None:
+    """Rework by the same handler. The handling that did not stand is taken off the day it was
+    counted, as an unsatisfied rating takes back the closure, so that handled stays 0/1 per case."""
+    last = case.steps.filter(action="respond").order_by("-at", "-id").first()
+    if last is not None:
+        _count(case, last.at, handled=-1, handled_on_time=-int(bool(last.on_time)))
     case.rework_count += 1
     amount, clock = case.rule.deadline(Step.HANDLE)
     case.handle_due_at = add_time(now, amount, clock)
@@ -903,9 +924,17 @@ def close(
         _enter(case, Status.CLOSED, now)
         case.closed_at = now
         case.public_answer = (public_answer or note).strip()[:4000]
-        _save(case, *STEP_FIELDS, "closed_at", "public_answer")
+        # After an unsatisfied rating and rework, the new result awaits a new rating.
+        case.rating, case.rating_comment = "", ""
+        _save(case, *STEP_FIELDS, "closed_at", "public_answer", "rating", "rating_comment")
         _step(case, "close", actor, now, before, note=note, on_time=on_time)
-        _count(case, now, closed=1, closed_on_time=int(on_time))
+        _count(
+            case,
+            now,
+            closed=1,
+            closed_on_time=int(on_time),
+            **close_time_metrics(case.reported_at, now),
+        )
         audit.record(actor, "cases.close", case, channel=channel)
         _notify(
             [case.reporter],
@@ -940,6 +969,7 @@ def rate(
                     case.closed_at,
                     closed=-1,
                     closed_on_time=-int(bool(last_close and last_close.on_time)),
+                    **close_time_metrics(case.reported_at, case.closed_at, sign=-1),
                 )
             _reopen(case, now)
             case.closed_at = None
@@ -997,8 +1027,12 @@ def unshelve(actor: Any, case_id: int, *, note: str = "", channel: str = Channel
         case = _locked(case_id)
         _guard(actor, "unshelve", case, None)
         now, before = _now(), case.status
+        # Back to its tier to be dispatched afresh: the department it was with no longer holds it.
+        case.assigned_unit = None
+        case.handle_due_at = None
+        case.pending_extension = None
         _enter(case, Status.REGISTERED, now)
-        _save(case, *STEP_FIELDS)
+        _save(case, *STEP_FIELDS, "assigned_unit", "handle_due_at", "pending_extension")
         _step(case, "unshelve", actor, now, before, note=note)
         audit.record(actor, "cases.unshelve", case, channel=channel)
         _schedule_reminders(case)
@@ -1170,7 +1204,7 @@ def report_for_duty(
     with transaction.atomic():
         try:
             duty = (
-                SummonsDuty.objects.select_for_update()
+                SummonsDuty.objects.select_for_update(of=("self",))
                 .select_related("summons", "department")
                 .get(pk=duty_id)
             )
@@ -1216,15 +1250,30 @@ def _schedule_reminders(case: Case) -> None:
     from .tasks import step_due, step_nearly_due
 
     started, due = case.step_started_at, case.step_due_at
-    warn_at = started + (due - started) * 0.8
-    key = started.isoformat()
+    warn_at = _yellow_from(started, due, case.step_clock)
+    # The task does nothing unless the case is still in this step with this deadline.
+    step, deadline = started.isoformat(), due.isoformat()
     pk = case.pk
 
     def enqueue() -> None:
-        step_nearly_due.using(run_after=warn_at).enqueue(pk, key)
-        step_due.using(run_after=due).enqueue(pk, key)
+        step_nearly_due.using(run_after=warn_at).enqueue(pk, step, deadline)
+        step_due.using(run_after=due).enqueue(pk, step, deadline)
 
     transaction.on_commit(enqueue)
+
+
+def _yellow_from(started: dt.datetime, due: dt.datetime, clock: str) -> dt.datetime:
+    """The moment the light turns yellow: 80 % of the step's time used on its own clock (a
+    deadline across a holiday is not nearly due in the middle of the holiday)."""
+    calendar = WorkCalendar()
+    low, high = started, due
+    while high - low > dt.timedelta(seconds=1):
+        middle = low + (high - low) / 2
+        if time_used_fraction(started, due, middle, clock, calendar=calendar) < YELLOW_FROM:
+            low = middle
+        else:
+            high = middle
+    return high
 
 
 # ---------------------------------------------------------------------------------------------

@@ -245,6 +245,12 @@ class Case(models.Model):
             models.Index(fields=["grid_code", "reported_at"], name="case_grid_time"),
             models.Index(fields=["category", "status", "lat", "lng"], name="case_duplicates"),
             models.Index(fields=["reporter", "reported_at"], name="case_reporter"),
+            # Overdue now, per place: only open cases are in it, so it stays small.
+            models.Index(
+                fields=["grid_code", "step_due_at"],
+                condition=models.Q(status__in=sorted(OPEN_STATUSES)),
+                name="case_open_place_due",
+            ),
         ]
 
     def __str__(self) -> str:

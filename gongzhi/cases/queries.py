@@ -15,12 +15,26 @@ from . import workflow
 from .models import OPEN_STATUSES, Case, CaseStep, Errand, Status, SummonsDuty, Tier
 
 
+def _within(codes: list[str], field: str) -> Q:
+    q = prefix_filter(codes, field)
+    return Q(pk__in=[]) if q is None else q
+
+
+def _role_codes(user: Any, tiers: tuple[Tier, ...]) -> list[str]:
+    return [
+        c
+        for t in tiers
+        for role in workflow.TIER_ROLES[t]
+        for c in workflow._codes_for_role(user, role)
+    ]
+
+
 def visible_cases(user: Any) -> QuerySet[Case]:
     """Cases a user may see: in the places their staff roles cover, held by or summoning their
     department, or reported by themselves."""
     if not getattr(user, "is_authenticated", False):
         return Case.objects.none()
-    q = prefix_filter(scope_codes(user, "cases.view"), "grid_code") or Q(pk__in=[])
+    q = _within(scope_codes(user, "cases.view"), "grid_code")
     depts = workflow.department_ids(user)
     if depts:
         q |= Q(assigned_unit_id__in=depts)
@@ -48,23 +62,31 @@ def inbox(user: Any) -> QuerySet[Case]:
     if not getattr(user, "is_authenticated", False):
         return Case.objects.none()
     q = Q(pk__in=[])
-    # Each tier holds the cases assigned to it over the places it covers.
-    for tier, roles in workflow.TIER_ROLES.items():
-        codes = [c for role in roles for c in workflow._codes_for_role(user, role)]
+    # Each tier dispatches and handles the cases assigned to it over the places it covers.
+    for tier in workflow.TIER_ROLES:
+        codes = _role_codes(user, (tier,))
         if codes:
-            q |= Q(tier=tier) & (prefix_filter(codes, "assigned_scope") or Q(pk__in=[]))
+            q |= Q(tier=tier, status__in=[Status.REGISTERED, *workflow.HANDLING]) & _within(
+                codes, "assigned_scope"
+            )
     depts = workflow.department_ids(user)
     if depts:
-        q |= Q(assigned_unit_id__in=depts)
-    # Reports waiting to be confirmed and results waiting to be verified belong to the grid staff
-    # whatever tier holds the case.
-    grid_codes = [
-        c for role in workflow.TIER_ROLES[Tier.GRID] for c in workflow._codes_for_role(user, role)
-    ]
+        # A department acts only while the case is with it to handle; the verification and the
+        # closure that follow are not its to do.
+        q |= Q(assigned_unit_id__in=depts, status__in=workflow.HANDLING)
+    # Reports to confirm and register, and results to verify, belong to the grid staff whatever
+    # tier holds the case; closing a verified case is the community's (or the grid's, for cases
+    # settled in the grid).
+    grid_codes = _role_codes(user, (Tier.GRID,))
     if grid_codes:
-        q |= Q(status__in=[Status.REPORTED, Status.RESPONDED]) & (
-            prefix_filter(grid_codes, "grid_code") or Q(pk__in=[])
+        q |= Q(status__in=[Status.REPORTED, Status.CONFIRMED, Status.RESPONDED]) & _within(
+            grid_codes, "grid_code"
         )
+        q |= Q(status=Status.VERIFIED, tier=Tier.GRID) & _within(grid_codes, "grid_code")
+    upper = _role_codes(user, (Tier.COMMUNITY, Tier.STREET, Tier.COMMAND_CENTRE))
+    if upper:
+        q |= Q(status=Status.VERIFIED) & ~Q(tier=Tier.GRID) & _within(upper, "grid_code")
+        q |= Q(pending_extension__isnull=False) & _within(upper, "grid_code")
     return Case.objects.filter(q, status__in=OPEN_STATUSES).order_by("step_due_at", "id")
 
 
@@ -104,5 +126,5 @@ def echo_wall() -> QuerySet[Case]:
 def visible_errands(user: Any) -> QuerySet[Errand]:
     if not getattr(user, "is_authenticated", False):
         return Errand.objects.none()
-    q = prefix_filter(scope_codes(user, "cases.errands"), "grid_code") or Q(pk__in=[])
+    q = _within(scope_codes(user, "cases.errands"), "grid_code")
     return Errand.objects.filter(q | Q(resident=user))

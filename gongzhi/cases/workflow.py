@@ -36,7 +36,8 @@ TRANSITIONS: dict[str, tuple[tuple[Status, ...], Status | None]] = {
     "close": ((S.VERIFIED,), S.CLOSED),
     "rate": ((S.CLOSED,), None),
     "follow_up": ((S.CLOSED,), None),
-    "shelve": ((S.CONFIRMED, S.REGISTERED, *HANDLING), S.SHELVED),
+    # Only a registered case (taken on) is shelved; unshelving brings it back to registered.
+    "shelve": ((S.REGISTERED, *HANDLING), S.SHELVED),
     "unshelve": ((S.SHELVED,), S.REGISTERED),
     "supervise": (OPEN, None),
     "void": (OPEN, S.VOID),

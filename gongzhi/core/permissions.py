@@ -60,6 +60,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     ),
     # the audit log
     "core.view_audit": frozenset({R.COMMAND_CENTRE_STAFF, R.ADMINISTRATOR}),
+    # insights: the figures of a place (department staff see their department's instead)
+    "insights.view": STAFF_ROLES - {R.DEPARTMENT_STAFF},
 }
 
 
@@ -116,7 +118,8 @@ def prefix_filter(codes: Iterable[str], field: str) -> Q | None:
             kept.append(code)
     q: Q | None = None
     for code in kept:
-        term = Q(**{f"{field}__startswith": code}) if code else Q()
+        # "" (everywhere) stays a real condition: an empty Q() would vanish when OR-ed.
+        term = Q(**{f"{field}__startswith": code})
         q = term if q is None else q | term
     return q
 

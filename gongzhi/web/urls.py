@@ -21,4 +21,5 @@ urlpatterns = [
     path("people/<int:pk>/reveal/", views.reveal_personal_data, name="reveal_personal_data"),
     path("organisations/", views.organisations, name="organisations"),
     path("audit/", views.audit_log, name="audit"),
+    path("notifications/", views.notifications, name="notifications"),
 ]

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from gongzhi.core.errors import ActionError, NotAllowed, NotFound
-from gongzhi.core.models import AuditEntry
+from gongzhi.core.models import AuditEntry, Notification
 from gongzhi.core.permissions import can, scoped
 from gongzhi.orgs.models import Organisation, OrgKind
 from gongzhi.people.actions import Contact, contact_for
@@ -44,6 +44,7 @@ View = Callable[..., HttpResponse]
 GRIDS_PER_PAGE = 100
 ORGANISATIONS_PER_PAGE = 100
 AUDIT_ENTRIES_PER_PAGE = 50
+NOTIFICATIONS_PER_PAGE = 30
 # Roles whose daily work is one grid: their home page lists those grids first.
 GRID_ROLES = frozenset(
     {Role.GRID_WORKER, Role.GRID_LEADER, Role.BUILDING_HEAD, Role.ENTRANCE_HEAD, Role.RESIDENT}
@@ -450,3 +451,20 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "action": action,
         },
     )
+
+
+# ---------------------------------------------------------------- notifications
+
+
+@require_GET
+@page_view
+def notifications(request: HttpRequest) -> HttpResponse:
+    """A person's in-app messages, newest first. Opening the page marks the ones shown as read;
+    they stay highlighted this once."""
+    user = _user(request)
+    page = _page(request, Notification.objects.filter(user=user), NOTIFICATIONS_PER_PAGE)
+    rows = list(page.object_list)
+    new = {n.pk for n in rows if n.read_at is None}
+    if new:
+        Notification.objects.filter(pk__in=new, user=user).update(read_at=timezone.now())
+    return render(request, "web/notifications.html", {"page": page, "rows": rows, "new": new})

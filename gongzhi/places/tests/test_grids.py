@@ -146,7 +146,7 @@ def test_a_grid_number_too_wide_for_the_configured_width_is_refused(district: Di
     community = Division.objects.get(code=SHUSONGJI)
     count = Grid.objects.count()
 
-    with pytest.raises(ActionError, match="does not fit in 2 digits"):
+    with pytest.raises(ActionError, match="网格序号100超出了2位数字的范围"):
         save_grid(None, community, 100)
 
     assert Grid.objects.count() == count
@@ -295,12 +295,12 @@ BOW_TIE = {
     [
         pytest.param(
             feature(BOW_TIE, community=SHUSONGJI, number=2),
-            "invalid",
+            "边界多边形无效",
             id="self-intersecting-bow-tie",
         ),
         pytest.param(
             feature({"type": "Point", "coordinates": [117.7, 40.9]}, community=SHUSONGJI, number=2),
-            "must be a polygon",
+            "网格边界必须是多边形",
             id="point",
         ),
         pytest.param(

@@ -109,7 +109,7 @@ def test_a_position_that_is_not_a_pair_of_numbers_is_refused(
     ("lat", "lng"), [(90.5, 117.79), (-91, 117.79), (40.9, 180.01), (40.9, -181)]
 )
 def test_a_position_out_of_range_is_refused(district: Division, lat: float, lng: float) -> None:
-    with pytest.raises(ActionError, match="outside the range") as caught:
+    with pytest.raises(ActionError, match="该位置超出了经纬度的有效范围") as caught:
         locate(lat, lng)
 
     assert not isinstance(caught.value, OutOfArea)
@@ -118,7 +118,7 @@ def test_a_position_out_of_range_is_refused(district: Division, lat: float, lng:
 def test_an_unknown_coordinate_system_is_refused(district: Division) -> None:
     lat, lng = inside(yuxiangyuan_grids()[0])
 
-    with pytest.raises(ActionError, match="Unknown coordinate system") as caught:
+    with pytest.raises(ActionError, match="未知的坐标系") as caught:
         locate(lat, lng, crs="bd09")
 
     assert caught.value.field == "crs"

@@ -10,7 +10,10 @@ from gongzhi.insights.rebuild import compare, replace_stored
 
 
 class Command(BaseCommand):
-    help = "Check the stored case counters against the case timelines; --write replaces them."
+    help = (
+        "Check the stored case counters and their roll-ups against the case timelines; "
+        "--write replaces them."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--write", action="store_true", help="replace the stored counters")
@@ -22,9 +25,9 @@ class Command(BaseCommand):
         diffs = compare()
         if diffs:
             for d in diffs[:50]:
-                day, grid, cat, unit = d.cell
+                cell = " ".join(str(part) if part != "" else "-" for part in d.cell)
                 self.stdout.write(
-                    f"{day} {grid} category {cat} {unit or '-'}: {d.metric} stored {d.stored}, timelines say {d.expected}"
+                    f"[{d.table}] {cell}: {d.metric} stored {d.stored}, timelines say {d.expected}"
                 )
             raise CommandError(f"{len(diffs)} counters disagree with the timelines")
         self.stdout.write("The stored counters agree with the case timelines.")

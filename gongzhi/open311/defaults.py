@@ -1,0 +1,113 @@
+"""The Open311 settings shipped with gongzhi: attributes for a few default categories, and one batch
+service. They are added when those categories are created (see apps.py), and by
+`manage.py open311_defaults` to a database whose categories already exist. Administrators change
+them in the back office."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from gongzhi.cases.models import Category, Kind
+
+from .models import Datatype, ServiceAttribute, ServiceProfile, ServiceType
+
+# (kind, code) → attributes: (code, datatype, required, order, question, values)
+ATTRIBUTES: dict[tuple[str, str], list[tuple[str, str, bool, int, str, list[dict[str, str]]]]] = {
+    (Kind.EVENT, "0401"): [  # 违法停车
+        (
+            "VEHICLE",
+            Datatype.SINGLEVALUELIST,
+            True,
+            1,
+            "车辆类型",
+            [
+                {"key": "car", "name": "小汽车"},
+                {"key": "truck", "name": "货车"},
+                {"key": "e_bike", "name": "电动车或摩托车"},
+                {"key": "other", "name": "其他"},
+            ],
+        ),
+        ("PLATE", Datatype.STRING, False, 2, "车牌号（如能看清）", []),
+    ],
+    (Kind.EVENT, "0402"): [  # 基础设施损毁
+        (
+            "FACILITY",
+            Datatype.MULTIVALUELIST,
+            True,
+            1,
+            "损坏的设施",
+            [
+                {"key": "railing", "name": "栏杆"},
+                {"key": "bench", "name": "座椅"},
+                {"key": "paving", "name": "铺装"},
+                {"key": "sign", "name": "指示牌"},
+                {"key": "other", "name": "其他"},
+            ],
+        ),
+        ("AREA_M2", Datatype.NUMBER, False, 2, "损坏面积（平方米）", []),
+    ],
+    (Kind.EVENT, "0601"): [  # 噪音扰民
+        (
+            "PERIOD",
+            Datatype.SINGLEVALUELIST,
+            True,
+            1,
+            "噪音出现的时段",
+            [
+                {"key": "day", "name": "白天"},
+                {"key": "night", "name": "夜间（22时至次日6时）"},
+                {"key": "both", "name": "全天"},
+            ],
+        ),
+        ("SINCE", Datatype.DATETIME, False, 2, "最早从何时开始", []),
+        ("SOURCE", Datatype.TEXT, False, 3, "噪音来源（如施工、广场舞、商铺）", []),
+    ],
+    (Kind.COMPONENT, "0102"): [  # 路灯损坏
+        ("LAMP_NO", Datatype.STRING, False, 1, "灯杆编号（灯杆上的喷码）", []),
+    ],
+}
+# Renovation of old housing is gathered and surveyed in batches: a token comes back at once.
+BATCH: set[tuple[str, str]] = {(Kind.EVENT, "0603")}  # 旧房改造
+
+
+def apply_defaults(category: Category) -> int:
+    """Add the shipped attributes and service type of `category` where missing; returns how many
+    rows were added."""
+    added = 0
+    key = (category.kind, category.code)
+    for code, datatype, required, order, question, values in ATTRIBUTES.get(key, []):
+        _row, created = ServiceAttribute.objects.get_or_create(
+            category=category,
+            code=code,
+            defaults={
+                "datatype": datatype,
+                "required": required,
+                "order": order,
+                "description": question,
+                "values": values,
+            },
+        )
+        added += created
+    if key in BATCH:
+        _profile, created = ServiceProfile.objects.get_or_create(
+            category=category, defaults={"type": ServiceType.BATCH}
+        )
+        added += created
+    return added
+
+
+def load_defaults() -> int:
+    """Apply the defaults to every category that has them."""
+    added = 0
+    with transaction.atomic():
+        for category in Category.objects.filter(parent__isnull=False):
+            added += apply_defaults(category)
+    return added
+
+
+def on_category_saved(sender: Any, instance: Category, created: bool, **kwargs: Any) -> None:
+    """post_save of Category: a new minor class gets its shipped Open311 settings."""
+    if created and instance.parent_id is not None and not kwargs.get("raw"):
+        apply_defaults(instance)
