@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from gongzhi.cases import actions
 from gongzhi.conftest import Cast
@@ -28,7 +31,10 @@ def test_a_new_case_rings_the_grid_workers_bell_until_the_list_is_opened(
     assert re.search(r'id="nav-unread"[^>]*>1<', home)
 
     listing = client.get("/notifications/").content.decode()
-    assert f"New case {case.number} in your grid" in listing
+    # Notifications are written in the platform's language, whatever the reader's page shows.
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("New case %(number)s in your grid") % {"number": case.number}
+    assert title in listing
     assert f'href="/cases/{case.number}/"' in listing
     assert not Notification.objects.filter(user=cast.grid_worker, read_at__isnull=True).exists()
     assert 'id="nav-unread"' not in client.get("/").content.decode()
