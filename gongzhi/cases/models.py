@@ -251,6 +251,24 @@ class Case(models.Model):
                 condition=models.Q(status__in=sorted(OPEN_STATUSES)),
                 name="case_open_place_due",
             ),
+            # Inbox first pages: code prefixes need pattern_ops for LIKE under a non-C collation.
+            models.Index(
+                fields=["grid_code", "step_due_at"],
+                opclasses=["varchar_pattern_ops", "timestamptz_ops"],
+                condition=models.Q(status__in=sorted(OPEN_STATUSES)),
+                name="case_open_grid_prefix",
+            ),
+            models.Index(
+                fields=["assigned_scope", "step_due_at"],
+                opclasses=["varchar_pattern_ops", "timestamptz_ops"],
+                condition=models.Q(status__in=sorted(OPEN_STATUSES)),
+                name="case_open_scope_prefix",
+            ),
+            models.Index(
+                fields=["assigned_unit", "step_due_at", "id"],
+                condition=models.Q(status__in=["dispatched", "handling"]),
+                name="case_unit_handling_due",
+            ),
         ]
 
     def __str__(self) -> str:
