@@ -668,6 +668,25 @@ def respond(
     return case
 
 
+def _hand_to_tier(case: Case, tier: Tier, now: dt.datetime) -> None:
+    """The case waits, registered, for the dispatchers of `tier` (after a return or an escalation)."""
+    case.tier = tier
+    case.assigned_scope = workflow.tier_scope(tier, case.grid_code)
+    case.assigned_unit = None
+    case.handle_due_at = None
+    case.pending_extension = None
+    _enter(case, Status.REGISTERED, now)
+    _save(
+        case,
+        *STEP_FIELDS,
+        "tier",
+        "assigned_scope",
+        "assigned_unit",
+        "handle_due_at",
+        "pending_extension",
+    )
+
+
 def return_case(
     actor: Any,
     case_id: int,
@@ -690,21 +709,7 @@ def return_case(
             if last
             else Tier.COMMUNITY
         )
-        case.tier = back_to
-        case.assigned_scope = workflow.tier_scope(back_to, case.grid_code)
-        case.assigned_unit = None
-        case.handle_due_at = None
-        case.pending_extension = None
-        _enter(case, Status.REGISTERED, now)
-        _save(
-            case,
-            *STEP_FIELDS,
-            "tier",
-            "assigned_scope",
-            "assigned_unit",
-            "handle_due_at",
-            "pending_extension",
-        )
+        _hand_to_tier(case, back_to, now)
         _step(case, "return", actor, now, before, note=reason, unit=counted_under)
         audit.record(actor, "cases.return", case, channel=channel, summary=reason[:100])
         _schedule_reminders(case)
@@ -731,21 +736,7 @@ def escalate(
         _count(case, now, escalated=1)
         counted_under = _unit_key(case)
         up = workflow.NEXT_TIER[Tier(case.tier)]
-        case.tier = up
-        case.assigned_scope = workflow.tier_scope(up, case.grid_code)
-        case.assigned_unit = None
-        case.handle_due_at = None
-        case.pending_extension = None
-        _enter(case, Status.REGISTERED, now)
-        _save(
-            case,
-            *STEP_FIELDS,
-            "tier",
-            "assigned_scope",
-            "assigned_unit",
-            "handle_due_at",
-            "pending_extension",
-        )
+        _hand_to_tier(case, up, now)
         _step(
             case, "escalate", actor, now, before, note=reason, data={"tier": up}, unit=counted_under
         )
