@@ -43,9 +43,10 @@ demo: setup
 	$(DEV_ENV) $(PY) manage.py seed_demo
 
 run: demo
-	@echo "gongzhi: http://$(HOST):$(PORT)/  (Ctrl-C stops the server and the task worker)"
+	@echo "gongzhi: http://$(HOST):$(PORT)/  (Ctrl-C stops the server, the task worker and the reminder sweep)"
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(DEV_ENV) $(PY) manage.py db_worker & \
+	  $(DEV_ENV) $(PY) manage.py send_reminders --every 60 & \
 	  $(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Chromium for the browser tests, and a Chinese font so that screenshots show the text.

@@ -30,7 +30,6 @@ found (or not yours to see), 409 the case changed or the step no longer applies,
 requests (see `Retry-After`).
 
 **Paging.** Lists return `next_cursor`; pass it as `cursor` for the next page (null: the end).
-A page filtered by traffic light may come back short with a cursor: keep following it.
 
 **Times** are ISO 8601 in UTC; positions are WGS-84 unless a report says `crs: gcj02`.
 

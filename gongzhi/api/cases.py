@@ -14,8 +14,7 @@ from ninja import Status as WithStatus
 from ninja.params import HeaderEx, P, PathEx
 
 from gongzhi.cases import actions, queries, workflow
-from gongzhi.cases.models import OPEN_STATUSES, Case, Category, Kind, Source, Status, SummonsDuty
-from gongzhi.core.clock import WorkCalendar
+from gongzhi.cases.models import Case, Category, Kind, Source, Status, SummonsDuty
 from gongzhi.core.errors import ActionError, NotFound
 from gongzhi.core.models import Channel
 from gongzhi.orgs.models import Organisation
@@ -89,22 +88,11 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> s.CasePage:
     if filters.source:
         cases = cases.filter(source=filters.source)
     now = timezone.now()
-    calendar = WorkCalendar()
-    keep = None
-    if filters.light == "red":
-        cases = cases.filter(status__in=OPEN_STATUSES, step_due_at__lt=now)
-    elif filters.light is not None:
-        cases = cases.filter(status__in=OPEN_STATUSES, step_due_at__gte=now)
-        wanted = filters.light
-
-        def keep(case: Case) -> bool:
-            return present.light_of(case, now, calendar) == wanted
-
-    page = paginate(
-        cases.select_related("category__parent"), order, filters.cursor, filters.limit, keep
-    )
+    if filters.light is not None:
+        cases = queries.with_light(cases, filters.light, now)
+    page = paginate(cases.select_related("category__parent"), order, filters.cursor, filters.limit)
     return s.CasePage(
-        items=[present.case_summary(c, present.light_of(c, now, calendar)) for c in page.items],
+        items=[present.case_summary(c, present.light_of(c, now)) for c in page.items],
         next_cursor=page.next_cursor,
     )
 

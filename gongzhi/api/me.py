@@ -7,7 +7,6 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 
 from gongzhi.cases import queries
-from gongzhi.core.clock import WorkCalendar
 from gongzhi.people.actions import contact_for
 from gongzhi.people.models import Membership, Role
 
@@ -73,8 +72,8 @@ def my_cases(request: HttpRequest, params: Query[MyCasesQuery]) -> s.CasePage:
     """The cases you reported, newest first (the same as GET /cases?view=mine)."""
     user = caller(request).user
     page = paginate(queries.my_reports(user), NEWEST_REPORTED, params.cursor, params.limit)
-    now, calendar = timezone.now(), WorkCalendar()
+    now = timezone.now()
     return s.CasePage(
-        items=[present.case_summary(c, present.light_of(c, now, calendar)) for c in page.items],
+        items=[present.case_summary(c, present.light_of(c, now)) for c in page.items],
         next_cursor=page.next_cursor,
     )

@@ -7,7 +7,6 @@ import base64
 import binascii
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -18,11 +17,6 @@ from django.utils.translation import gettext as _
 from gongzhi.core.errors import ActionError
 
 M = TypeVar("M", bound=models.Model)
-
-# How many rows one request may look at while filtering in Python (the traffic light) before it
-# answers with a short page and a cursor to go on from.
-MAX_SCAN = 2000
-CHUNK = 200
 
 
 @dataclass(frozen=True)
@@ -98,45 +92,13 @@ class Page(Generic[T]):
     next_cursor: str | None
 
 
-def paginate(
-    queryset: models.QuerySet[M],
-    order: Order,
-    cursor: str | None,
-    limit: int,
-    keep: Callable[[M], bool] | None = None,
-) -> Page[M]:
-    """One page of `queryset` in `order` after `cursor`. With `keep`, rows are also filtered in
-    Python; a page may then come back short (but with a cursor) when many rows were passed over."""
+def paginate(queryset: models.QuerySet[M], order: Order, cursor: str | None, limit: int) -> Page[M]:
+    """One page of `queryset` in `order` after `cursor`, and the cursor of the next (None: the end)."""
     queryset = order.apply(queryset)
     if cursor:
         value, pk = decode_cursor(order, cursor)
         queryset = queryset.filter(order.after(value, pk))
-    if keep is None:
-        rows = list(queryset[: limit + 1])
-        more = len(rows) > limit
-        rows = rows[:limit]
-        return Page(rows, encode_cursor(order, rows[-1]) if more and rows else None)
-    kept: list[M] = []
-    last: M | None = None
-    for scanned, row in enumerate(_chunks(queryset, order), 1):
-        if len(kept) == limit:
-            # One more row exists beyond a full page: the page ends at the last row kept.
-            return Page(kept, encode_cursor(order, kept[-1]))
-        last = row
-        if keep(row):
-            kept.append(row)
-        if scanned >= MAX_SCAN:
-            return Page(kept, encode_cursor(order, last))
-    return Page(kept, None)
-
-
-def _chunks(queryset: models.QuerySet[M], order: Order) -> Iterator[M]:
-    """The rows of a queryset in `order`, fetched CHUNK at a time by keyset (no OFFSET)."""
-    rest = queryset
-    while True:
-        rows = list(rest[:CHUNK])
-        yield from rows
-        if len(rows) < CHUNK:
-            return
-        last = rows[-1]
-        rest = queryset.filter(order.after(getattr(last, order.field), last.pk))
+    rows = list(queryset[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(rows, encode_cursor(order, rows[-1]) if more and rows else None)

@@ -14,7 +14,6 @@ from django.utils.translation import pgettext_lazy
 from gongzhi.cases import workflow
 from gongzhi.cases.duplicates import Candidate
 from gongzhi.cases.models import (
-    OPEN_STATUSES,
     Case,
     CasePhoto,
     CaseStep,
@@ -26,7 +25,6 @@ from gongzhi.cases.models import (
     SummonsDuty,
     Tier,
 )
-from gongzhi.core.clock import Clock, WorkCalendar, traffic_light
 from gongzhi.people.actions import contact_for
 from gongzhi.people.models import Membership, Role, User
 from gongzhi.places.models import Division, Grid
@@ -67,12 +65,8 @@ def person(viewer: Any, user: User) -> s.PersonOut:
     return s.PersonOut(name=str(user), phone=contact_for(viewer, user).phone)
 
 
-def light_of(case: Case, now: dt.datetime, calendar: WorkCalendar) -> str | None:
-    if case.status not in OPEN_STATUSES or case.step_due_at is None or not case.step_clock:
-        return None
-    return traffic_light(
-        case.step_started_at, case.step_due_at, now, Clock(case.step_clock), calendar=calendar
-    )
+def light_of(case: Case, now: dt.datetime) -> str | None:
+    return case.light(now) or None
 
 
 def category_ref(category: Category) -> s.CategoryRef:
@@ -195,7 +189,7 @@ def case_detail(request: HttpRequest, viewer: Any, case: Case) -> s.CaseDetailOu
     ]
     unit = case.assigned_unit
     return s.CaseDetailOut(
-        **_summary_fields(case, light_of(case, now, WorkCalendar())),
+        **_summary_fields(case, light_of(case, now)),
         reporter=None if case.reporter is None or hide_reporter else person(viewer, case.reporter),
         is_anonymous=case.is_anonymous,
         is_public=case.is_public,

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core import audit
-from gongzhi.core.clock import YELLOW_FROM, Clock, WorkCalendar, add_time, time_used_fraction
+from gongzhi.core.clock import Clock, add_time, warning_time
 from gongzhi.core.errors import ActionError, Conflict, NotAllowed, NotFound
 from gongzhi.core.models import Channel, IdempotencyKey
 from gongzhi.core.notify import notify
@@ -26,6 +26,7 @@ from gongzhi.places.locator import locate, to_wgs84
 from . import defaults, workflow
 from .duplicates import Candidate, likely_duplicates, tokens
 from .models import (
+    OPEN_STATUSES,
     Case,
     CasePhoto,
     CaseStep,
@@ -221,15 +222,17 @@ def _enter(case: Case, status: Status, now: dt.datetime) -> None:
     """Move the case into `status`: its step's clock starts now, with the category rule's limit."""
     case.status = status
     case.step_started_at = now
+    case.reminders_sent = 0
     step = workflow.STEP_OF_STATUS.get(status)
     if step is None:
-        case.step_due_at, case.step_clock = None, ""
+        case.step_due_at, case.step_warn_at, case.step_clock = None, None, ""
         return
     amount, clock = case.rule.deadline(step)
     case.step_due_at = add_time(now, amount, clock)
     case.step_clock = clock
     if status in (Status.DISPATCHED, Status.HANDLING) and step == Step.HANDLE:
         case.step_due_at = case.handle_due_at or case.step_due_at
+    case.step_warn_at = warning_time(now, case.step_due_at, clock)
 
 
 def _locked(case_id: int) -> Case:
@@ -295,7 +298,14 @@ def _save(case: Case, *fields: str) -> None:
     case.save(update_fields=[*fields, "version", "updated_at"])
 
 
-STEP_FIELDS = ("status", "step_started_at", "step_due_at", "step_clock")
+STEP_FIELDS = (
+    "status",
+    "step_started_at",
+    "step_due_at",
+    "step_clock",
+    "step_warn_at",
+    "reminders_sent",
+)
 
 
 def _require(text: str, what: str, field: str = "note") -> str:
@@ -376,20 +386,13 @@ def report(
     grid = locate(lat, lng, crs)
     wlat, wlng = to_wgs84(float(lat), float(lng), crs)
     _check_source(actor, source, grid.code)
-    rule = rule_in_force(category)
-    duplicates = likely_duplicates(category.pk, wlat, wlng, description, rule.duplicate_radius_m)
     now = _now()
+    rule = rule_in_force(category, now)
+    duplicates = likely_duplicates(category.pk, wlat, wlng, description, rule.duplicate_radius_m)
     try:
         with transaction.atomic():
-            if idempotency_key:
-                IdempotencyKey.objects.create(
-                    scope="cases.report",
-                    user_key=str(actor.pk),
-                    key=idempotency_key[:64],
-                    object_id="-",
-                )
             case = Case(
-                number=f"tmp-{uuid.uuid4().hex[:16]}",
+                pk=_next_case_id(),
                 kind=category.kind,
                 category=category,
                 rule=rule,
@@ -407,21 +410,24 @@ def report(
                 step_started_at=now,
                 tokens=" ".join(sorted(tokens(description)))[:500],
             )
-            _enter(case, Status.REPORTED, now)
-            case.save()
             case.number = f"{timezone.localtime(now):%Y%m%d}{case.pk:07d}"
-            case.save(update_fields=["number"])
+            _enter(case, Status.REPORTED, now)
+            case.save(force_insert=True)
             if idempotency_key:
-                IdempotencyKey.objects.filter(
-                    scope="cases.report", user_key=str(actor.pk), key=idempotency_key[:64]
-                ).update(object_id=str(case.pk))
+                # A concurrent request with the same key fails here on the unique index, and its
+                # whole transaction (its case too) rolls back: it then replays this one.
+                IdempotencyKey.objects.create(
+                    scope="cases.report",
+                    user_key=str(actor.pk),
+                    key=idempotency_key[:64],
+                    object_id=str(case.pk),
+                )
             step = _step(
                 case, "report", actor, now, "", note=description[:200], data={"source": source}
             )
             _save_photos(case, step, clean, CasePhoto.Purpose.REPORT)
             _count(case, now, reported=1)
             audit.record(actor, "cases.report", case, channel=channel, summary=case.number)
-            _schedule_reminders(case)
             _notify(
                 holders(case), case, _("New case %(number)s in your grid") % {"number": case.number}
             )
@@ -432,6 +438,19 @@ def report(
             raise
         return ReportResult(done, False, [])
     return ReportResult(case, True, duplicates)
+
+
+def _next_case_id() -> int:
+    """The new case's id, taken before its row is written so that its number goes in with it."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence('cases_case', 'id'))")
+        else:
+            # SQLite: the transaction holds the write lock (IMMEDIATE), and cases are never
+            # deleted, so the next id is one more than the largest.
+            cursor.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM cases_case")
+        row = cursor.fetchone()
+    return int(row[0])
 
 
 def _replayed(actor: Any, key: str) -> Case | None:
@@ -446,10 +465,10 @@ def _replayed(actor: Any, key: str) -> Case | None:
 def _check_source(actor: Any, source: str, grid_code: str) -> None:
     """Residents send snapshots; patrol reports come from the grid's staff; phone-ins from the
     community or the command centre."""
-    probe = Case(grid_code=grid_code, tier=Tier.GRID, assigned_scope=grid_code)
-    tier = workflow.user_tier(actor, probe)
     if source in (Source.RESIDENT_APP, Source.OPEN311, Source.API):
         return
+    probe = Case(grid_code=grid_code, tier=Tier.GRID, assigned_scope=grid_code)
+    tier = workflow.user_tier(actor, probe)
     if source == Source.PATROL and tier is not None:
         return
     if source in (Source.HOTLINE, Source.COMMAND_CENTRE) and tier is not None and tier != Tier.GRID:
@@ -475,7 +494,6 @@ def confirm(
         _step(case, "confirm", actor, now, before, note=note)
         _count(case, now, valid=1)
         audit.record(actor, "cases.confirm", case, channel=channel)
-        _schedule_reminders(case)
     return case
 
 
@@ -492,6 +510,9 @@ def register(
         case = _locked(case_id)
         _guard(actor, "register", case, seen_version)
         now, before = _now(), case.status
+        # From here on the case follows the rules in force when it was registered (until now, those
+        # in force when it was reported), whatever an administrator changes later.
+        case.rule = rule_in_force(case.category, now)
         _enter(case, Status.REGISTERED, now)
         case.registered_at = now
         due = now
@@ -499,11 +520,10 @@ def register(
             amount, clock = case.rule.deadline(step)
             due = add_time(due, amount, clock)
         case.close_due_at = due
-        _save(case, *STEP_FIELDS, "registered_at", "close_due_at")
+        _save(case, *STEP_FIELDS, "rule", "registered_at", "close_due_at")
         _step(case, "register", actor, now, before, note=note)
         _count(case, now, registered=1)
         audit.record(actor, "cases.register", case, channel=channel)
-        _schedule_reminders(case)
     return case
 
 
@@ -602,7 +622,6 @@ def dispatch(
         audit.record(
             actor, "cases.dispatch", case, channel=channel, summary=f"{target} {unit or ''}"
         )
-        _schedule_reminders(case)
         _notify(
             holders(case), case, _("Case %(number)s dispatched to you") % {"number": case.number}
         )
@@ -658,7 +677,6 @@ def respond(
             **({"responded": 1} if first_response else {}),
         )
         audit.record(actor, "cases.respond", case, channel=channel)
-        _schedule_reminders(case)
         grid_staff = Case(grid_code=case.grid_code, tier=Tier.GRID, assigned_scope=case.grid_code)
         _notify(
             holders(grid_staff),
@@ -712,7 +730,6 @@ def return_case(
         _hand_to_tier(case, back_to, now)
         _step(case, "return", actor, now, before, note=reason, unit=counted_under)
         audit.record(actor, "cases.return", case, channel=channel, summary=reason[:100])
-        _schedule_reminders(case)
         _notify(
             holders(case), case, _("Case %(number)s was returned") % {"number": case.number}, reason
         )
@@ -741,7 +758,6 @@ def escalate(
             case, "escalate", actor, now, before, note=reason, data={"tier": up}, unit=counted_under
         )
         audit.record(actor, "cases.escalate", case, channel=channel, summary=f"{up}: {reason[:80]}")
-        _schedule_reminders(case)
         _notify(
             holders(case),
             case,
@@ -808,7 +824,12 @@ def decide_extension(
             if case.handle_due_at:
                 case.handle_due_at = add_time(case.handle_due_at, days, Clock.WORKING_DAYS)
                 case.step_due_at = case.handle_due_at
-                fields += ["handle_due_at", "step_due_at"]
+                # The warning and the reminders follow the new deadline.
+                case.step_warn_at = warning_time(
+                    case.step_started_at, case.step_due_at, case.step_clock or Clock.URGENT_HOURS
+                )
+                case.reminders_sent = 0
+                fields += ["handle_due_at", "step_due_at", "step_warn_at", "reminders_sent"]
             if case.close_due_at:
                 case.close_due_at = add_time(case.close_due_at, days, Clock.WORKING_DAYS)
                 fields.append("close_due_at")
@@ -830,8 +851,6 @@ def decide_extension(
             channel=channel,
             summary=f"{'approved' if approve else 'rejected'} {days}",
         )
-        if approve:
-            _schedule_reminders(case)
         _notify(
             holders(case),
             case,
@@ -880,7 +899,6 @@ def verify(
             )
         _save_photos(case, step, clean, CasePhoto.Purpose.VERIFY)
         audit.record(actor, "cases.verify" if passed else "cases.rework", case, channel=channel)
-        _schedule_reminders(case)
     return case
 
 
@@ -969,7 +987,6 @@ def rate(
         _step(case, "rate", actor, now, before, note=comment, data={"rating": rating})
         audit.record(actor, "cases.rate", case, channel=channel, summary=rating)
         if rating == Rating.UNSATISFIED:
-            _schedule_reminders(case)
             _notify(
                 holders(case),
                 case,
@@ -1026,7 +1043,6 @@ def unshelve(actor: Any, case_id: int, *, note: str = "", channel: str = Channel
         _save(case, *STEP_FIELDS, "assigned_unit", "handle_due_at", "pending_extension")
         _step(case, "unshelve", actor, now, before, note=note)
         audit.record(actor, "cases.unshelve", case, channel=channel)
-        _schedule_reminders(case)
     return case
 
 
@@ -1143,9 +1159,19 @@ def summon(
         raise ActionError(_("Only departments can be summoned."), field="departments")
     if not 1 <= hours <= 72:
         raise ActionError(_("Give 1 to 72 hours to check in."), field="hours")
+    departments = list({d.pk: d for d in departments}.values())  # each once
     with transaction.atomic():
         case = _locked(case_id)
         _guard(actor, "summon", case, None)
+        waiting = SummonsDuty.objects.filter(
+            summons__case=case, department__in=departments, checked_in_at__isnull=True
+        ).select_related("department")
+        if names := sorted({duty.department.name for duty in waiting}):
+            raise Conflict(
+                _("Already summoned to this case and not yet checked in: %(names)s.")
+                % {"names": "、".join(names)},
+                field="departments",
+            )
         now = _now()
         summons = Summons.objects.create(
             case=case,
@@ -1234,42 +1260,67 @@ def report_for_duty(
     return duty
 
 
-def _schedule_reminders(case: Case) -> None:
-    """A reminder to the holders at 80 % of the step's time, and word to supervisors when it runs out."""
-    if case.step_due_at is None:
-        return
-    from .tasks import step_due, step_nearly_due
-
-    started, due = case.step_started_at, case.step_due_at
-    warn_at = _yellow_from(started, due, case.step_clock)
-    # The task does nothing unless the case is still in this step with this deadline.
-    step, deadline = started.isoformat(), due.isoformat()
-    pk = case.pk
-
-    def enqueue() -> None:
-        step_nearly_due.using(run_after=warn_at).enqueue(pk, step, deadline)
-        step_due.using(run_after=due).enqueue(pk, step, deadline)
-
-    transaction.on_commit(enqueue)
+@dataclass(frozen=True)
+class RemindersSent:
+    nearly_due: int
+    overdue: int
 
 
-def _yellow_from(started: dt.datetime, due: dt.datetime, clock: str) -> dt.datetime:
-    """The moment the light turns yellow: 80 % of the step's time used on its own clock (a
-    deadline across a holiday is not nearly due in the middle of the holiday)."""
-    calendar = WorkCalendar()
-    low, high = started, due
-    while high - low > dt.timedelta(seconds=1):
-        middle = low + (high - low) / 2
-        if time_used_fraction(started, due, middle, clock, calendar=calendar) < YELLOW_FROM:
-            low = middle
-        else:
-            high = middle
-    return high
+def send_reminders(*, now: dt.datetime | None = None, batch: int = 500) -> RemindersSent:
+    """The reminder sweep, run every minute by `manage.py send_reminders`: the holders of each open
+    case whose step has turned yellow are told it is nearly due, and the street and the command
+    centre are told of each one whose deadline has passed. Each reminder goes out once per step
+    (entering a step or an approved extension resets them); rows another sweep holds are skipped.
+    """
+    from gongzhi.people.models import Membership, Role
 
-
-# ---------------------------------------------------------------------------------------------
-# 预约代办: errands
-# ---------------------------------------------------------------------------------------------
+    now = now or _now()
+    with transaction.atomic():
+        overdue = list(
+            Case.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(status__in=OPEN_STATUSES, reminders_sent__lt=2, step_due_at__lte=now)
+            .order_by("step_due_at")[:batch]
+        )
+        nearly = list(
+            Case.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(
+                status__in=OPEN_STATUSES,
+                reminders_sent=0,
+                step_warn_at__lte=now,
+                step_due_at__gt=now,
+            )
+            .order_by("step_warn_at")[:batch]
+        )
+        for case in nearly:
+            case.reminders_sent = 1
+            _notify(
+                holders(case), case, _("Case %(number)s is nearly due") % {"number": case.number}
+            )
+            audit.record(None, "cases.remind_nearly_due", case, channel=Channel.SYSTEM)
+        supervisors: dict[tuple[str, str], list[Any]] = {}
+        for case in overdue:
+            case.reminders_sent = 2
+            scopes = (
+                workflow.tier_scope(Tier.STREET, case.grid_code),
+                workflow.tier_scope(Tier.COMMAND_CENTRE, case.grid_code),
+            )
+            if scopes not in supervisors:
+                supervisors[scopes] = [
+                    m.user
+                    for m in Membership.objects.active()
+                    .filter(
+                        role__in=[Role.STREET_STAFF, Role.COMMAND_CENTRE_STAFF],
+                        scope_code__in=scopes,
+                    )
+                    .select_related("user")
+                ]
+            _notify(
+                supervisors[scopes], case, _("Case %(number)s is overdue") % {"number": case.number}
+            )
+            audit.record(None, "cases.remind_overdue", case, channel=Channel.SYSTEM)
+        if nearly or overdue:
+            Case.objects.bulk_update([*nearly, *overdue], ["reminders_sent"])
+    return RemindersSent(len(nearly), len(overdue))
 
 
 def _locked_errand(errand_id: int) -> Errand:
@@ -1378,6 +1429,11 @@ def complete_errand(
             raise NotAllowed(_("You may not complete errands in this grid."))
         if errand.state != Errand.State.TAKEN:
             raise Conflict(_("Errand %(number)s is not in hand.") % {"number": errand.number})
+        if errand.taker_id != actor.pk:
+            raise NotAllowed(
+                _("Only %(name)s, who took errand %(number)s, can complete it.")
+                % {"name": errand.taker, "number": errand.number}
+            )
         errand.state, errand.result, errand.done_at = Errand.State.DONE, result, _now()
         errand.save(update_fields=["state", "result", "done_at"])
         audit.record(actor, "cases.complete_errand", errand, channel=channel)

@@ -7,11 +7,13 @@ adds a row that takes effect at a moment, and a case keeps the row it was regist
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core.clock import Clock
+from gongzhi.core.clock import Clock, light_at, traffic_light
 
 
 class Kind(models.TextChoices):
@@ -206,6 +208,10 @@ class Case(models.Model):
     step_started_at = models.DateTimeField(_("step started at"))
     step_due_at = models.DateTimeField(_("step due at"), null=True, blank=True)
     step_clock = models.CharField(max_length=16, blank=True)
+    # When the step turns yellow (80 % of its time used on its clock), and which reminders of the
+    # step have gone out: 0 none, 1 "nearly due" to the holders, 2 "overdue" to the supervisors.
+    step_warn_at = models.DateTimeField(_("step nearly due at"), null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(default=0, db_default=0)
     handle_due_at = models.DateTimeField(_("handling due at"), null=True, blank=True)
     close_due_at = models.DateTimeField(_("closure due at"), null=True, blank=True)
     pending_extension = models.PositiveSmallIntegerField(
@@ -269,6 +275,17 @@ class Case(models.Model):
                 condition=models.Q(status__in=["dispatched", "handling"]),
                 name="case_unit_handling_due",
             ),
+            # The reminder sweep: open steps whose warning or deadline has come and not been sent.
+            models.Index(
+                fields=["step_warn_at"],
+                condition=models.Q(status__in=sorted(OPEN_STATUSES), reminders_sent=0),
+                name="case_remind_warn",
+            ),
+            models.Index(
+                fields=["step_due_at"],
+                condition=models.Q(status__in=sorted(OPEN_STATUSES), reminders_sent__lt=2),
+                name="case_remind_due",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -281,6 +298,15 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    def light(self, now: dt.datetime) -> str:
+        """green / yellow / red for an open case with a deadline; "" otherwise."""
+        if not self.is_open or self.step_due_at is None:
+            return ""
+        if self.step_warn_at is None:  # a step entered before warning times were stored
+            clock = self.step_clock or Clock.URGENT_HOURS
+            return traffic_light(self.step_started_at, self.step_due_at, now, clock)
+        return light_at(now, self.step_warn_at, self.step_due_at)
 
 
 class Rating(models.TextChoices):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -105,6 +106,18 @@ def overdue(user: Any) -> QuerySet[Case]:
         .filter(status__in=OPEN_STATUSES, step_due_at__lt=timezone.now())
         .order_by("step_due_at")
     )
+
+
+def with_light(cases: QuerySet[Case], light: str, now: dt.datetime) -> QuerySet[Case]:
+    """The open cases showing `light` (green, yellow or red) at `now`, from each step's stored
+    deadline and warning time (the same rule as `Case.light`)."""
+    cases = cases.filter(status__in=OPEN_STATUSES)
+    if light == "red":
+        return cases.filter(step_due_at__lt=now)
+    cases = cases.filter(step_due_at__gte=now)
+    if light == "yellow":
+        return cases.filter(step_warn_at__lte=now)
+    return cases.filter(Q(step_warn_at__gt=now) | Q(step_warn_at__isnull=True))
 
 
 def my_reports(user: Any) -> QuerySet[Case]:

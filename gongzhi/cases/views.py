@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gongzhi.core.clock import Clock, WorkCalendar, traffic_light
+from gongzhi.core.clock import light_at
 from gongzhi.core.errors import ActionError, Conflict, NotAllowed, NotFound
 from gongzhi.core.permissions import STAFF_ROLES, can, roles_of
 from gongzhi.people.actions import Contact, contact_for
@@ -83,9 +83,6 @@ from .models import (
 PER_PAGE = 20
 # The command map draws at most this many open cases (the newest), and says so.
 MAP_CASES_LIMIT = 2000
-# A green/yellow filter computes the light in Python over at most this many candidates (the
-# working-days clock costs about 2 ms a case, see the pages' report).
-LIGHT_SCAN_LIMIT = 1000
 
 PATROL_ROLES = frozenset(r for roles in workflow.TIER_ROLES.values() for r in roles)
 HOTLINE_ROLES = frozenset(
@@ -173,14 +170,6 @@ def _community_names(codes: Iterable[str]) -> dict[str, str]:
     if not wanted:
         return {}
     return {d.code: d.short_name for d in Division.objects.filter(code__in=wanted)}
-
-
-def light_of(case: Case, now: dt.datetime, calendar: WorkCalendar) -> str:
-    """green / yellow / red for an open case with a deadline; "" otherwise."""
-    if not case.is_open or case.step_due_at is None:
-        return ""
-    clock = case.step_clock or Clock.URGENT_HOURS
-    return traffic_light(case.step_started_at, case.step_due_at, now, clock, calendar=calendar)
 
 
 def _map_settings() -> dict[str, str]:
@@ -316,27 +305,6 @@ def _filtered(cases: QuerySet[Case], form: WorkbenchFilterForm) -> QuerySet[Case
     return cases
 
 
-def _with_light(
-    cases: QuerySet[Case], light: str, now: dt.datetime, calendar: WorkCalendar
-) -> tuple[QuerySet[Case], bool]:
-    """The cases showing `light` now, and whether every candidate was looked at."""
-    if light == "red":
-        return cases.filter(status__in=OPEN_STATUSES, step_due_at__lt=now), True
-    candidates = list(
-        cases.filter(status__in=OPEN_STATUSES, step_due_at__gte=now).values_list(
-            "pk", "step_started_at", "step_due_at", "step_clock"
-        )[: LIGHT_SCAN_LIMIT + 1]
-    )
-    complete = len(candidates) <= LIGHT_SCAN_LIMIT
-    ids = [
-        pk
-        for pk, start, due, clock in candidates[:LIGHT_SCAN_LIMIT]
-        if due is not None
-        and traffic_light(start, due, now, clock or Clock.URGENT_HOURS, calendar=calendar) == light
-    ]
-    return cases.filter(pk__in=ids), complete
-
-
 @require_GET
 @page_view
 def workbench(request: HttpRequest) -> HttpResponse:
@@ -359,16 +327,12 @@ def workbench(request: HttpRequest) -> HttpResponse:
     filtered = {name: _filtered(cases, form) for name, cases in lists.items()}
     counts = {name: cases.count() for name, cases in filtered.items()}
     shown = filtered[tab]
-    now, calendar = timezone.now(), WorkCalendar()
-    complete = True
+    now = timezone.now()
     if light := form.value("light"):
-        shown, complete = _with_light(shown, light, now, calendar)
+        shown = queries.with_light(shown, light, now)
     page = _page(request, shown.select_related("category__parent"))
     names = _grid_names(c.grid_code for c in page.object_list)
-    rows = [
-        CaseRow(c, light_of(c, now, calendar), names.get(c.grid_code, c.grid_code))
-        for c in page.object_list
-    ]
+    rows = [CaseRow(c, c.light(now), names.get(c.grid_code, c.grid_code)) for c in page.object_list]
     tabs = [
         ("inbox", _("To do"), "inbox", counts["inbox"]),
         ("done", _("Done"), "check2-square", counts["done"]),
@@ -383,7 +347,6 @@ def workbench(request: HttpRequest) -> HttpResponse:
             "tabs": tabs,
             "page": page,
             "rows": rows,
-            "light_complete": complete,
             "filtered": any(form.value(n) for n in ("category", "grid", "light", "source")),
             "can_report_calls": bool(roles_of(user) & HOTLINE_ROLES),
             "can_see_map": bool(roles_of(user) & COMMAND_ROLES),
@@ -410,22 +373,17 @@ def command_map(request: HttpRequest) -> HttpResponse:
             "lat",
             "lng",
             "status",
-            "step_started_at",
+            "step_warn_at",
             "step_due_at",
-            "step_clock",
             "category__name",
         )[:MAP_CASES_LIMIT]
     )
-    now, calendar = timezone.now(), WorkCalendar()
+    now = timezone.now()
     statuses = dict(Status.choices)
     markers = []
     tally = {"green": 0, "yellow": 0, "red": 0, "": 0}
-    for number, lat, lng, status, start, due, clock, category in rows:
-        light = (
-            traffic_light(start, due, now, clock or Clock.URGENT_HOURS, calendar=calendar)
-            if due is not None
-            else ""
-        )
+    for number, lat, lng, status, warn, due, category in rows:
+        light = light_at(now, warn, due)
         tally[light] += 1
         markers.append(
             {
@@ -885,7 +843,7 @@ def _panel_context(
     failure: Failure | None = None,
     done: str = "",
 ) -> dict[str, Any]:
-    now, calendar = timezone.now(), WorkCalendar()
+    now = timezone.now()
     available = set(workflow.available_actions(user, case))
     if "rework" in available:
         available.add("verify")
@@ -950,8 +908,8 @@ def _panel_context(
     }
     return {
         "case": case,
-        "light": light_of(case, now, calendar),
-        "light_label": LIGHT_LABELS.get(light_of(case, now, calendar), ""),
+        "light": case.light(now),
+        "light_label": LIGHT_LABELS.get(case.light(now), ""),
         "primary": primary,
         "secondary": secondary,
         "steps": steps,
@@ -1228,7 +1186,7 @@ def _errand_row(
     staff = can(user, "cases.errands", errand)
     if staff and errand.state == Errand.State.REQUESTED:
         row.take = TakeErrandForm(errand=errand)
-    if staff and errand.state == Errand.State.TAKEN:
+    if staff and errand.state == Errand.State.TAKEN and errand.taker_id == user.pk:
         row.complete = CompleteErrandForm(errand=errand)
     if errand.resident_id == user.pk and errand.state in (
         Errand.State.REQUESTED,

@@ -26,8 +26,10 @@ __all__ = [
     "add_time",
     "calendar_covers",
     "is_working_day",
+    "light_at",
     "time_used_fraction",
     "traffic_light",
+    "warning_time",
     "working_time_between",
 ]
 
@@ -210,6 +212,29 @@ def _add_office_hours(
         cursor = cal.at(day, dt.time())
 
 
+def _add_working_day_time(
+    cal: WorkCalendar, start: dt.datetime, remaining: dt.timedelta
+) -> dt.datetime:
+    """`remaining` working time from `start`, where each working day is a 24-hour stretch (the
+    measure of `_working_day_time`)."""
+    day = start.date()
+    cursor = start
+    idle_days = 0
+    while True:
+        if cal.is_working_day(day):
+            closes = cal.at(day + _ONE_DAY, dt.time())
+            available = closes - cursor
+            if remaining <= available:
+                return cursor + remaining
+            remaining -= available
+            idle_days = 0
+        idle_days += 1
+        if idle_days > _MAX_IDLE_DAYS:
+            raise ImproperlyConfigured(f"no working day within {_MAX_IDLE_DAYS} days of {start}")
+        day += _ONE_DAY
+        cursor = cal.at(day, dt.time())
+
+
 def _add_working_days(cal: WorkCalendar, start: dt.datetime, days: int) -> dt.datetime:
     if cal.is_working_day(start.date()):
         day = start.date()
@@ -354,5 +379,51 @@ def traffic_light(
         return "red"
     used = time_used_fraction(start, deadline, now, clock, calendar=calendar)
     if used >= YELLOW_FROM:
+        return "yellow"
+    return "green"
+
+
+def warning_time(
+    start: dt.datetime,
+    deadline: dt.datetime,
+    clock: Clock | str,
+    *,
+    calendar: WorkCalendar | None = None,
+) -> dt.datetime:
+    """The moment a case turns yellow: when 80 % of the time from `start` to `deadline` has been
+    used on `clock` (so a deadline across a holiday is not nearly due in the middle of it).
+
+    Stored with each step, it makes the light a comparison of `now` with two columns, which the
+    database can filter on, and tells the reminder sweep when to warn.
+    """
+    clock = Clock(clock)
+    cal = calendar or WorkCalendar()
+    allowed = working_time_between(start, deadline, clock, calendar=cal)
+    if allowed <= 0:
+        return cal.local(deadline)
+    local = cal.local(start)
+    if clock == Clock.URGENT_HOURS:
+        used = dt.timedelta(hours=allowed * YELLOW_FROM)
+        warn = timezone.localtime(local.astimezone(dt.UTC) + used, cal.tz)
+    elif clock == Clock.OFFICE_HOURS:
+        warn = _add_office_hours(cal, local, dt.timedelta(hours=allowed * YELLOW_FROM))
+    else:
+        warn = _add_working_day_time(cal, local, dt.timedelta(days=allowed * YELLOW_FROM))
+    # To the whole second, and never before the share is reached (floating point may land a
+    # microsecond short): the light computed from the clock is yellow from this moment on.
+    warn = (warn + dt.timedelta(microseconds=500_000)).replace(microsecond=0)
+    if time_used_fraction(start, deadline, warn, clock, calendar=cal) < YELLOW_FROM:
+        warn += dt.timedelta(seconds=1)
+    return min(warn, cal.local(deadline))
+
+
+def light_at(now: dt.datetime, warn_at: dt.datetime | None, deadline: dt.datetime | None) -> str:
+    """The light from a step's stored moments: red after the deadline, yellow from the warning
+    time, green before it; "" when the step has no deadline."""
+    if deadline is None:
+        return ""
+    if now > deadline:
+        return "red"
+    if warn_at is not None and now >= warn_at:
         return "yellow"
     return "green"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from .models import Notification
@@ -23,7 +24,7 @@ def notify(users: Iterable[Any], title: str, body: str = "", url: str = "") -> l
     # PostgreSQL and SQLite both return the new ids from a bulk insert.
     created = Notification.objects.bulk_create(rows)
     ids = [n.pk for n in created]
-    if ids:
+    if ids and (settings.NOTIFY_BY_EMAIL or settings.SMS_WEBHOOK_URL):
         from .tasks import send_outbound
 
         transaction.on_commit(lambda: send_outbound.enqueue(ids))

@@ -1,6 +1,5 @@
 """Walking a list page by page with its cursor returns every case exactly once and in order —
-with ties on the ordering time, while new cases arrive, and with the traffic-light filter that
-is computed row by row (short pages then carry a cursor on)."""
+with ties on the ordering time, while new cases arrive, and filtered by traffic light."""
 
 from __future__ import annotations
 
@@ -11,11 +10,12 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from gongzhi.api import paging
 from gongzhi.api.tests.conftest import Api, report_as
 from gongzhi.cases.models import Case
 from gongzhi.conftest import Cast
 from gongzhi.people.models import User
+
+LIGHTS = ("green", "yellow", "red")
 
 pytestmark = pytest.mark.django_db
 
@@ -76,24 +76,24 @@ def test_new_cases_during_the_walk_do_not_repeat_or_skip_the_others(
     assert len(set(numbers)) == len(numbers)
 
 
-def test_the_light_filter_pages_through_short_pages(
-    cast: Cast, many: list[Case], api_as: Callable[[User | None], Api], monkeypatch: Any
+def test_the_light_filter_pages_through_each_light(
+    cast: Cast, many: list[Case], api_as: Callable[[User | None], Api]
 ) -> None:
-    # Make some cases red (overdue) and scan only a few rows per request.
-    red = many[::3]
-    Case.objects.filter(pk__in=[c.pk for c in red]).update(
-        step_due_at=timezone.now() - dt.timedelta(hours=1)
+    # A third of the cases overdue (red), a third past their warning time (yellow).
+    now = timezone.now()
+    red, yellow = many[::3], many[1::3]
+    Case.objects.filter(pk__in=[c.pk for c in red]).update(step_due_at=now - dt.timedelta(hours=1))
+    Case.objects.filter(pk__in=[c.pk for c in yellow]).update(
+        step_warn_at=now - dt.timedelta(minutes=5), step_due_at=now + dt.timedelta(hours=1)
     )
-    monkeypatch.setattr(paging, "MAX_SCAN", 4)
-    monkeypatch.setattr(paging, "CHUNK", 3)
     api = api_as(cast.grid_worker)
-    green, pages = walk(api, "/api/v1/cases", light="green", limit=5)
-    reds, _ = walk(api, "/api/v1/cases", light="red", limit=5)
-    assert sorted(reds) == sorted(c.number for c in red)
-    assert sorted(green) == sorted(c.number for c in many if c not in red)
-    assert len(set(green)) == len(green) and pages > len(green) // 5
-    items = api.get("/api/v1/cases", {"light": "red"}).json()["items"]
-    assert {i["light"] for i in items} == {"red"}
+    lights = {light: walk(api, "/api/v1/cases", light=light, limit=5)[0] for light in LIGHTS}
+    assert sorted(lights["red"]) == sorted(c.number for c in red)
+    assert sorted(lights["yellow"]) == sorted(c.number for c in yellow)
+    assert sorted(lights["green"]) == sorted(c.number for c in many if c not in [*red, *yellow])
+    for light in LIGHTS:
+        items = api.get("/api/v1/cases", {"light": light}).json()["items"]
+        assert {i["light"] for i in items} == {light}
 
 
 def test_a_cursor_from_elsewhere_is_refused(

@@ -3,10 +3,12 @@ light and source; 20 cases a page."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from gongzhi.cases import actions
 from gongzhi.cases.models import Case, Source
@@ -80,6 +82,14 @@ def test_filters_narrow_the_list(cast: Cast, categories: None) -> None:
     assert _numbers(client, f"?source={Source.HOTLINE}") == set()
     # A value not in the list is ignored rather than failing the page.
     assert _numbers(client, "?light=purple&category=x") == {noise.number, rubbish.number}
+    # Past its warning time the noise report shows yellow; past its deadline, red.
+    now = timezone.now()
+    Case.objects.filter(pk=noise.pk).update(step_warn_at=now - dt.timedelta(minutes=1))
+    assert _numbers(client, "?light=yellow") == {noise.number}
+    assert _numbers(client, "?light=green") == {rubbish.number}
+    Case.objects.filter(pk=noise.pk).update(step_due_at=now - dt.timedelta(seconds=1))
+    assert _numbers(client, "?light=red") == {noise.number}
+    assert _numbers(client, "?light=yellow") == set()
 
 
 def test_the_list_is_paginated_twenty_a_page(cast: Cast, categories: None) -> None:

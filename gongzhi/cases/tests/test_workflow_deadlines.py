@@ -1,6 +1,6 @@
 """Deadlines: each status runs on its step's limit from the category's rule, on that step's clock,
 across the National Day holiday and its make-up Saturday; the traffic light follows the time used;
-a case keeps the rule it came in under when an administrator changes the category's rule."""
+a case follows the rule in force when it was registered, whatever an administrator changes later."""
 
 from __future__ import annotations
 
@@ -112,7 +112,7 @@ def test_the_traffic_light_follows_the_working_time_used(cast: Cast, now: FakeNo
     assert light(case, at(2026, 10, 14, 11, 1)) == "red"
 
 
-def test_a_rule_change_applies_to_new_cases_and_not_to_a_registered_one(
+def test_a_rule_change_applies_from_registration_and_not_to_a_registered_case(
     cast: Cast, now: FakeNow
 ) -> None:
     infrastructure = category(STREET_CATEGORY)
@@ -121,11 +121,18 @@ def test_a_rule_change_applies_to_new_cases_and_not_to_a_registered_one(
     actions.confirm(cast.grid_worker, registered.pk)
     registered = actions.register(cast.grid_worker, registered.pk)
     close_due = registered.close_due_at
+    # Reported and confirmed under the old rule, but not yet registered.
+    pending = report_in(
+        cast.other_resident, cast.grid, category_name=STREET_CATEGORY, description="井盖松动"
+    ).case
+    pending = actions.confirm(cast.grid_worker, pending.pk)
+    assert pending.rule == old
 
+    change_at = timezone.now()
     new = actions.change_rule(
         cast.administrator,
         infrastructure,
-        effective_from=timezone.now(),
+        effective_from=change_at,
         lowest_tier=Tier.GRID,
         deadlines={
             "confirm": [1, "urgent_hours"],
@@ -148,9 +155,18 @@ def test_a_rule_change_applies_to_new_cases_and_not_to_a_registered_one(
     assert case.handle_due_at == at(2026, 10, 10, 10, 0)
     assert Case.objects.get(pk=case.pk).close_due_at == close_due
 
-    # A case reported now runs on the new rule.
+    # Once the change is in force, registering the pending case puts it under the new rule.
+    later = change_at + dt.timedelta(minutes=1)
+    now.set(later)
+    pending = actions.register(cast.grid_worker, pending.pk)
+    assert pending.rule == new
+    assert pending.step_due_at == later + dt.timedelta(hours=1)  # dispatch: 1 urgent hour
+    assert actions.dispatch(cast.grid_worker, pending.pk, tier=Tier.GRID).tier == Tier.GRID
+    assert Case.objects.get(pk=registered.pk).rule == old
+
+    # A case reported now runs on the new rule from its first step.
     fresh = report_in(
         cast.other_resident, cast.grid, category_name=STREET_CATEGORY, description="护栏断了"
     ).case
     assert fresh.rule == new
-    assert (fresh.step_due_at, fresh.step_clock) == (at(2026, 9, 28, 11, 0), "urgent_hours")
+    assert (fresh.step_due_at, fresh.step_clock) == (later + dt.timedelta(hours=1), "urgent_hours")

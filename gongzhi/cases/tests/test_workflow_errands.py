@@ -107,6 +107,19 @@ def test_a_worker_of_another_community_cannot_take_or_complete_the_errand(
     assert errand_state(errand) == before
 
 
+def test_only_the_one_who_took_the_errand_completes_it(cast: Cast, now: FakeNow) -> None:
+    errand = actions.request_errand(cast.resident, what="代缴水费")
+    actions.take_errand(cast.community_worker, errand.pk)
+    before = errand_state(errand)
+    # The grid worker may take errands here, but this one is in someone else's hands.
+    with pytest.raises(NotAllowed) as refused:
+        actions.complete_errand(cast.grid_worker, errand.pk, result="办好了")
+    assert str(cast.community_worker) in str(refused.value.message)
+    assert errand_state(errand) == before
+    errand = actions.complete_errand(cast.community_worker, errand.pk, result="办好了")
+    assert errand.state == Errand.State.DONE
+
+
 def test_the_resident_cancels_an_errand_and_nobody_else_can(cast: Cast, now: FakeNow) -> None:
     errand = actions.request_errand(cast.resident, what="代取快递")
     before = errand_state(errand)

@@ -1,19 +1,17 @@
-"""Reminders as background tasks: at 80 % of a step's working time the holders are told it is nearly
-due, and at its deadline the street and the command centre are told it is overdue — only while the
-case is still in that step, with that deadline."""
+"""Reminders by the sweep: at 80 % of a step's working time the holders are told it is nearly due,
+and at its deadline the street and the command centre are told it is overdue — once per step, and
+only while the case is still in that step, with that deadline."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Any
+from io import StringIO
 
 import pytest
-from django_tasks_db.models import DBTaskResult
+from django.core.management import call_command
 
 from gongzhi.cases import actions
 from gongzhi.cases.models import Case, Status, Tier
-from gongzhi.cases.tasks import step_due, step_nearly_due
 from gongzhi.cases.tests.conftest import (
     STREET_CATEGORY,
     FakeNow,
@@ -25,6 +23,7 @@ from gongzhi.cases.tests.conftest import (
     told,
 )
 from gongzhi.conftest import Cast
+from gongzhi.core.models import AuditEntry
 from gongzhi.people.models import Role
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("categories")]
@@ -33,126 +32,133 @@ NEARLY = "Case %(number)s is nearly due"
 OVERDUE = "Case %(number)s is overdue"
 
 
-def scheduled(case: Case, task: str) -> list[tuple[dt.datetime, list[Any]]]:
-    """(run after, arguments) of each `task` enqueued for the case, oldest first."""
-    rows = DBTaskResult.objects.filter(task_path__endswith=f".{task}").order_by("enqueued_at")
-    found = [(r.run_after, r.args_kwargs["args"]) for r in rows]
-    return [(when, args) for when, args in found if args[0] == case.pk]
+def sweep(now: FakeNow, moment: dt.datetime) -> actions.RemindersSent:
+    now.set(moment)
+    return actions.send_reminders()
 
 
-def close_to(a: dt.datetime, b: dt.datetime) -> bool:
-    return abs(a - b) < dt.timedelta(seconds=1)
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks: Any) -> Callable[..., Any]:
-    """Run an action and what it does after its transaction commits (enqueueing the reminders)."""
-
-    def run(action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        with django_capture_on_commit_callbacks(execute=True):
-            return action(*args, **kwargs)
-
-    return run
+def close_to(a: dt.datetime | None, b: dt.datetime) -> bool:
+    return a is not None and abs(a - b) < dt.timedelta(seconds=1)
 
 
 def test_a_new_report_is_nearly_due_at_80_percent_of_its_office_hours(
-    cast: Cast, now: FakeNow, committed: Callable[..., Any]
+    cast: Cast, now: FakeNow
 ) -> None:
-    case = committed(report_in, cast.resident, cast.grid).case
+    case = report_in(cast.resident, cast.grid).case
     # 4 office hours from Monday 10:00: 2 h to noon, 2 h after lunch → due 15:30; 80 % is 3.2 h
     # of office time → 14:42 (not 80 % of the 5.5 h on the wall clock).
-    [(warn_at, warn_args)] = scheduled(case, "step_nearly_due")
-    [(due_at, due_args)] = scheduled(case, "step_due")
-    assert close_to(warn_at, at(2026, 9, 28, 14, 42))
-    assert due_at == case.step_due_at == at(2026, 9, 28, 15, 30)
+    assert case.step_due_at == at(2026, 9, 28, 15, 30)
+    assert close_to(case.step_warn_at, at(2026, 9, 28, 14, 42))
+    assert case.light(at(2026, 9, 28, 14, 41)) == "green"
+    assert case.light(at(2026, 9, 28, 14, 43)) == "yellow"
+    assert case.light(at(2026, 9, 28, 15, 31)) == "red"
 
-    assert step_nearly_due.call(*warn_args) is True
+    assert sweep(now, at(2026, 9, 28, 14, 41)) == actions.RemindersSent(0, 0)
+    assert not told(cast.grid_worker, NEARLY, number=case.number)
+    assert sweep(now, at(2026, 9, 28, 14, 43)) == actions.RemindersSent(1, 0)
     assert told(cast.grid_worker, NEARLY, number=case.number)
     assert not told(cast.other_grid_worker, NEARLY, number=case.number)
+    # Once: the next sweeps say nothing more about this step until its deadline.
+    assert sweep(now, at(2026, 9, 28, 14, 50)) == actions.RemindersSent(0, 0)
+    assert titles(cast.grid_worker).count(titles(cast.grid_worker)[-1]) == 1
 
     other_street = new_staff("gangcheng_staff", Role.STREET_STAFF, "130803002")
-    assert step_due.call(*due_args) is True
+    assert sweep(now, at(2026, 9, 28, 15, 31)) == actions.RemindersSent(0, 1)
     assert told(cast.street_staff, OVERDUE, number=case.number)
     assert told(cast.command_centre, OVERDUE, number=case.number)
     assert not told(other_street, OVERDUE, number=case.number)
     assert not told(cast.grid_worker, OVERDUE, number=case.number)
+    assert sweep(now, at(2026, 9, 29, 9, 0)) == actions.RemindersSent(0, 0)
+    logged = AuditEntry.objects.filter(object_id=str(case.pk), action__startswith="cases.remind_")
+    assert sorted(logged.values_list("action", flat=True)) == [
+        "cases.remind_nearly_due",
+        "cases.remind_overdue",
+    ]
 
 
-def test_once_the_case_has_moved_on_the_old_reminders_say_nothing(
-    cast: Cast, now: FakeNow, committed: Callable[..., Any]
-) -> None:
-    case = committed(report_in, cast.resident, cast.grid).case
-    [(_w, warn_args)] = scheduled(case, "step_nearly_due")
-    [(_d, due_args)] = scheduled(case, "step_due")
+def test_a_sweep_after_the_deadline_sends_only_the_overdue_word(cast: Cast, now: FakeNow) -> None:
+    case = report_in(cast.resident, cast.grid).case
+    assert sweep(now, at(2026, 9, 28, 16, 0)) == actions.RemindersSent(0, 1)
+    assert told(cast.street_staff, OVERDUE, number=case.number)
+    assert not told(cast.grid_worker, NEARLY, number=case.number)
+
+
+def test_once_the_case_has_moved_on_the_old_step_raises_nothing(cast: Cast, now: FakeNow) -> None:
+    case = report_in(cast.resident, cast.grid).case
     now.advance(minutes=20)
-    committed(actions.confirm, cast.grid_worker, case.pk)
+    case = actions.confirm(cast.grid_worker, case.pk)
+    # The confirm step has its own clock from 10:20 (4 office hours: due 15:50, yellow at 15:02),
+    # so the report step's moments (yellow 14:42, due 15:30) no longer apply.
+    assert case.step_due_at == at(2026, 9, 28, 15, 50)
+    assert close_to(case.step_warn_at, at(2026, 9, 28, 15, 2))
     before = {u.pk: titles(u) for u in (cast.grid_worker, cast.street_staff, cast.command_centre)}
-    assert step_nearly_due.call(*warn_args) is False
-    assert step_due.call(*due_args) is False
-    # The confirm step's own reminders still apply.
-    assert len(scheduled(case, "step_due")) == 2
+    assert sweep(now, at(2026, 9, 28, 14, 43)) == actions.RemindersSent(0, 0)
+    assert sweep(now, at(2026, 9, 28, 15, 1)) == actions.RemindersSent(0, 0)
     actions.decline(cast.grid_worker, case.pk, reason="不属实")
-    _w, confirm_args = scheduled(case, "step_due")[-1]
-    assert step_due.call(*confirm_args) is False
+    # A declined case has no step to remind of, however late it gets.
+    assert sweep(now, at(2026, 12, 31, 12, 0)) == actions.RemindersSent(0, 0)
     after = {u.pk: titles(u) for u in (cast.grid_worker, cast.street_staff, cast.command_centre)}
     assert after == before
 
 
 def test_handling_across_national_day_is_nearly_due_on_the_last_working_days(
-    cast: Cast, now: FakeNow, committed: Callable[..., Any]
+    cast: Cast, now: FakeNow
 ) -> None:
     case = report_in(cast.resident, cast.grid, category_name=STREET_CATEGORY).case
     case = move(cast, case, Status.REGISTERED)
-    committed(
-        actions.dispatch, cast.community_worker, case.pk, tier=Tier.STREET, unit=cast.department
-    )
+    case = actions.dispatch(cast.community_worker, case.pk, tier=Tier.STREET, unit=cast.department)
     # Due Saturday 10-10 10:00 (a make-up day). 80 % of 5 working days is 4 days of working time:
     # 9-28 from 10:00, 9-29, 9-30, 10-08, and 10 h of 10-09 — not a day inside the holiday.
-    [(warn_at, warn_args)] = scheduled(case, "step_nearly_due")
-    assert close_to(warn_at, at(2026, 10, 9, 10, 0))
-    [(due_at, due_args)] = scheduled(case, "step_due")
-    assert due_at == at(2026, 10, 10, 10, 0)
+    assert case.step_due_at == at(2026, 10, 10, 10, 0)
+    assert close_to(case.step_warn_at, at(2026, 10, 9, 10, 0))
 
-    # Accepting the case does not restart the handling time: the dispatch's reminders stand.
+    # Accepting the case does not restart the handling time: the dispatch's moments stand.
     now.set(at(2026, 9, 29, 9, 0))
-    committed(actions.accept, cast.department_staff, case.pk)
-    assert step_nearly_due.call(*warn_args) is True
+    case = actions.accept(cast.department_staff, case.pk)
+    assert close_to(case.step_warn_at, at(2026, 10, 9, 10, 0))
+    assert sweep(now, at(2026, 10, 5, 12, 0)) == actions.RemindersSent(0, 0)  # the holiday
+    assert sweep(now, at(2026, 10, 9, 10, 1)) == actions.RemindersSent(1, 0)
     assert told(cast.department_staff, NEARLY, number=case.number)
     assert not told(cast.grid_worker, NEARLY, number=case.number)
-    assert step_due.call(*due_args) is True
+    assert sweep(now, at(2026, 10, 10, 10, 1)) == actions.RemindersSent(0, 1)
     assert told(cast.street_staff, OVERDUE, number=case.number)
 
 
 def test_after_an_extension_the_old_deadline_raises_no_alarm_and_the_new_one_does(
-    cast: Cast, now: FakeNow, committed: Callable[..., Any]
+    cast: Cast, now: FakeNow
 ) -> None:
     case = report_in(cast.resident, cast.grid, category_name=STREET_CATEGORY).case
     case = move(cast, case, Status.REGISTERED)
-    committed(
-        actions.dispatch, cast.community_worker, case.pk, tier=Tier.STREET, unit=cast.department
-    )
-    [(_d, old_due_args)] = scheduled(case, "step_due")
+    actions.dispatch(cast.community_worker, case.pk, tier=Tier.STREET, unit=cast.department)
+    assert sweep(now, at(2026, 10, 9, 10, 1)) == actions.RemindersSent(1, 0)
     actions.request_extension(cast.department_staff, case.pk, days=3, reason="等材料")
-    committed(actions.decide_extension, cast.street_staff, case.pk, approve=True)
-    assert step_due.call(*old_due_args) is False
+    case = actions.decide_extension(cast.street_staff, case.pk, approve=True)
+    assert case.step_due_at == at(2026, 10, 14, 10, 0)
+    # The warning moves with the deadline, and the holders are warned again before the new one.
+    assert case.step_warn_at is not None and case.step_warn_at > at(2026, 10, 10, 10, 0)
+    assert sweep(now, at(2026, 10, 10, 10, 1)) == actions.RemindersSent(0, 0)
     assert not told(cast.street_staff, OVERDUE, number=case.number)
-    new_due_at, new_due_args = scheduled(case, "step_due")[-1]
-    assert new_due_at == at(2026, 10, 14, 10, 0) == Case.objects.get(pk=case.pk).step_due_at
-    assert step_due.call(*new_due_args) is True
+    assert sweep(now, case.step_warn_at + dt.timedelta(minutes=1)) == actions.RemindersSent(1, 0)
+    assert sweep(now, at(2026, 10, 14, 10, 1)) == actions.RemindersSent(0, 1)
     assert told(cast.street_staff, OVERDUE, number=case.number)
 
 
-def test_a_closed_case_gets_no_reminders(
-    cast: Cast, now: FakeNow, committed: Callable[..., Any]
-) -> None:
+def test_a_closed_case_gets_no_reminders(cast: Cast, now: FakeNow) -> None:
     case = report_in(cast.resident, cast.grid, category_name=STREET_CATEGORY).case
     case = move(cast, case, Status.RESPONDED)
-    committed(actions.verify, cast.grid_worker, case.pk, passed=True)
-    [(_w, warn_args)] = scheduled(case, "step_nearly_due")
-    [(_d, due_args)] = scheduled(case, "step_due")
-    committed(actions.close, cast.community_worker, case.pk, public_answer="已修复")
-    assert len(scheduled(case, "step_due")) == 1  # a closed case has no step to remind of
+    actions.verify(cast.grid_worker, case.pk, passed=True)
+    case = actions.close(cast.community_worker, case.pk, public_answer="已修复")
+    assert case.step_due_at is None and case.step_warn_at is None and case.light(now()) == ""
     before = {u.pk: titles(u) for u in (cast.community_worker, cast.street_staff)}
-    assert step_nearly_due.call(*warn_args) is False
-    assert step_due.call(*due_args) is False
+    assert sweep(now, at(2026, 12, 31, 12, 0)) == actions.RemindersSent(0, 0)
     assert {u.pk: titles(u) for u in (cast.community_worker, cast.street_staff)} == before
+
+
+def test_the_command_sweeps_once_and_says_what_it_sent(cast: Cast, now: FakeNow) -> None:
+    case = report_in(cast.resident, cast.grid).case
+    now.set(at(2026, 9, 28, 14, 43))
+    out = StringIO()
+    call_command("send_reminders", stdout=out)
+    assert out.getvalue().strip() == "reminders: 1 nearly due, 0 overdue"
+    assert told(cast.grid_worker, NEARLY, number=case.number)
+    assert Case.objects.get(pk=case.pk).reminders_sent == 1

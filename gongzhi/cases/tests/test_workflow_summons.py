@@ -111,3 +111,34 @@ def test_only_a_supervisor_summons_and_only_departments_within_72_hours(
         actions.summon(cast.street_staff, case.pk, departments=[office], hours=2)
     assert refused.value.field == "departments"
     assert snapshot(case.pk) == before
+
+
+def test_a_department_still_to_check_in_is_not_summoned_again(
+    cast: Cast, now: FakeNow, other_department: OtherDepartment
+) -> None:
+    case = move(cast, report_in(cast.resident, cast.grid).case, Status.REGISTERED)
+    # Named twice in one summons, it is summoned once.
+    summons = actions.summon(
+        cast.street_staff, case.pk, departments=[cast.department, cast.department], hours=2
+    )
+    assert summons.duties.count() == 1
+    before = snapshot(case.pk)
+    with pytest.raises(Conflict) as refused:
+        actions.summon(
+            cast.command_centre,
+            case.pk,
+            departments=[other_department.department, cast.department],
+            hours=4,
+        )
+    assert refused.value.field == "departments"
+    assert cast.department.name in str(refused.value.message)
+    assert snapshot(case.pk) == before
+    # Once it has checked in, a new summons may call it again.
+    actions.report_for_duty(cast.department_staff, summons.duties.get().pk)
+    again = actions.summon(
+        cast.command_centre,
+        case.pk,
+        departments=[other_department.department, cast.department],
+        hours=4,
+    )
+    assert again.duties.count() == 2

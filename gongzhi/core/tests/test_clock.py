@@ -20,8 +20,10 @@ from gongzhi.core.clock import (
     add_time,
     calendar_covers,
     is_working_day,
+    light_at,
     time_used_fraction,
     traffic_light,
+    warning_time,
     working_time_between,
 )
 from gongzhi.core.models import ConfigValue, Holiday
@@ -380,3 +382,46 @@ def test_traffic_light_on_working_days_stands_still_over_spring_festival():
     assert traffic_light(start, deadline, now, DAYS) == "green"
     assert traffic_light(start, deadline, at("2026-02-24 23:00"), DAYS) == "yellow"
     assert traffic_light(start, deadline, at("2026-02-25 10:01"), DAYS) == "red"
+
+
+# The stored warning time: the light from two columns agrees with the light from the clock.
+
+WARNING_CASES = [
+    (at("2026-03-02 09:00"), 100, URGENT),
+    (at("2026-03-06 13:30"), 4, OFFICE),
+    (at("2026-09-28 10:00"), 4, OFFICE),
+    (at("2026-09-30 16:00"), 8, OFFICE),  # across national day
+    (at("2026-02-13 10:00"), 3, DAYS),  # across spring festival
+    (at("2026-10-03 11:00"), 5, DAYS),  # from inside a holiday
+    (at("2026-09-28 10:00"), 5, DAYS),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("start", "amount", "clock"), WARNING_CASES)
+def test_the_warning_time_is_when_80_percent_of_the_time_is_used(start, amount, clock):
+    deadline = add_time(start, amount, clock)
+    warn = warning_time(start, deadline, clock)
+    assert start < warn < deadline
+    # The first whole second at which 80 % is used.
+    assert time_used_fraction(start, deadline, warn, clock) >= 0.8
+    assert time_used_fraction(start, deadline, warn - dt.timedelta(seconds=1), clock) < 0.8
+    # A second before it the light is green; from it on yellow; red only after the deadline.
+    for moment in (warn - dt.timedelta(seconds=1), warn, deadline, deadline + dt.timedelta(1)):
+        assert light_at(moment, warn, deadline) == traffic_light(start, deadline, moment, clock)
+
+
+@pytest.mark.django_db
+def test_the_warning_on_office_hours_falls_inside_office_hours():
+    # 4 office hours from Friday 13:30 → due 17:30, yellow at 16:42 (not on the weekend).
+    start = at("2026-03-06 13:30")
+    assert warning_time(start, add_time(start, 4, OFFICE), OFFICE) == at("2026-03-06 16:42")
+    # 8 office hours from 09-30 16:00 run over national day: 1.5 h that day, the rest from 10-08.
+    start = at("2026-09-30 16:00")
+    deadline = add_time(start, 8, OFFICE)
+    assert deadline.date() == dt.date(2026, 10, 8)
+    assert warning_time(start, deadline, OFFICE).date() == dt.date(2026, 10, 8)
+
+
+def test_a_step_with_no_deadline_has_no_light():
+    assert light_at(at("2026-03-06 13:30"), None, None) == ""
