@@ -149,29 +149,6 @@ ORDER BY i.relname
 """
 
 
-# Indexes proposed for the inboxes (see README): partial, over the open cases only; the
-# varchar_pattern_ops operator class lets `LIKE 'code%'` (how scopes are matched) use them whatever
-# the database's collation. `--proposed` times the inboxes again with them, then drops them.
-_OPEN = "('reported', 'confirmed', 'registered', 'dispatched', 'handling', 'responded', 'verified')"
-PROPOSED_INDEXES = (
-    (
-        "case_inbox_open_scope",
-        "CREATE INDEX case_inbox_open_scope ON cases_case "
-        f"(assigned_scope varchar_pattern_ops, step_due_at) WHERE status IN {_OPEN}",
-    ),
-    (
-        "case_inbox_open_grid",
-        "CREATE INDEX case_inbox_open_grid ON cases_case "
-        f"(grid_code varchar_pattern_ops, step_due_at) WHERE status IN {_OPEN}",
-    ),
-    (
-        "case_inbox_handling",
-        "CREATE INDEX case_inbox_handling ON cases_case "
-        "(assigned_unit_id, step_due_at, id) WHERE status IN ('dispatched', 'handling')",
-    ),
-)
-
-
 @dataclass(frozen=True)
 class Who:
     label: str
@@ -386,29 +363,6 @@ def time_inbox(who: Who, runs: int, warmup: int, budget: float, show_sql: bool) 
         print(f"  {line}")
 
 
-def with_proposed_indexes(people: list[Who], args: argparse.Namespace) -> None:
-    """Time the inboxes again with PROPOSED_INDEXES, then drop them."""
-    from django.db import connection
-
-    print("\n--- with the proposed indexes ---")
-    try:
-        with connection.cursor() as cursor:
-            for name, definition in PROPOSED_INDEXES:
-                t = time.perf_counter()
-                cursor.execute(definition)
-                cursor.execute("SELECT pg_size_pretty(pg_relation_size(%s::regclass))", [name])
-                row = cursor.fetchone()
-                size = row[0] if row else "?"
-                print(f"{name}: built in {time.perf_counter() - t:.1f} s, {size}")
-            cursor.execute("ANALYZE cases_case")
-        for who in people:
-            time_inbox(who, args.runs, args.warmup, args.budget, args.sql)
-    finally:
-        with connection.cursor() as cursor:
-            for name, _definition in PROPOSED_INDEXES:
-                cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cases", type=int, default=1_000_000)
@@ -419,11 +373,6 @@ def main() -> None:
         "--budget", type=float, default=60, help="seconds at most for each timing's runs"
     )
     parser.add_argument("--sql", action="store_true", help="print each inbox query's SQL")
-    parser.add_argument(
-        "--proposed",
-        action="store_true",
-        help="then time again with the proposed partial indexes (dropped afterwards)",
-    )
     parser.add_argument("--keep", action="store_true", help=f"keep the database {DB_NAME}")
     parser.add_argument(
         "--reuse", action="store_true", help=f"time over {DB_NAME} as kept by an earlier --keep"
@@ -455,8 +404,6 @@ def main() -> None:
         ]
         for who in people:
             time_inbox(who, args.runs, args.warmup, args.budget, args.sql)
-        if args.proposed:
-            with_proposed_indexes(people, args)
     finally:
         from django.db import connections
 

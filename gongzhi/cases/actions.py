@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core import audit
-from gongzhi.core.clock import Clock, add_time, warning_time
+from gongzhi.core.clock import Clock, WorkCalendar, add_time, warning_time
 from gongzhi.core.errors import ActionError, Conflict, NotAllowed, NotFound
 from gongzhi.core.models import Channel, IdempotencyKey
 from gongzhi.core.notify import notify
@@ -228,11 +228,12 @@ def _enter(case: Case, status: Status, now: dt.datetime) -> None:
         case.step_due_at, case.step_warn_at, case.step_clock = None, None, ""
         return
     amount, clock = case.rule.deadline(step)
-    case.step_due_at = add_time(now, amount, clock)
+    calendar = WorkCalendar()  # one read of the holidays and office hours for both moments
+    case.step_due_at = add_time(now, amount, clock, calendar=calendar)
     case.step_clock = clock
     if status in (Status.DISPATCHED, Status.HANDLING) and step == Step.HANDLE:
         case.step_due_at = case.handle_due_at or case.step_due_at
-    case.step_warn_at = warning_time(now, case.step_due_at, clock)
+    case.step_warn_at = warning_time(now, case.step_due_at, clock, calendar=calendar)
 
 
 def _locked(case_id: int) -> Case:
