@@ -42,7 +42,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -162,7 +162,8 @@ def serve() -> None:
             # The standard-library server writes a response's headers and body separately. With
             # Nagle's algorithm on, the body then waits for the client's delayed ACK (40 ms on
             # Linux) on every keep-alive request; production servers turn it off, and so does this.
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            sock = cast(socket.socket, self.request)  # the stubs call it a WSGIRequest
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
         def log_message(self, format: str, *args: Any) -> None:
             pass

@@ -446,10 +446,15 @@ def _next_case_id() -> int:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT nextval(pg_get_serial_sequence('cases_case', 'id'))")
+        elif connection.vendor == "sqlite":
+            # The transaction holds the write lock (IMMEDIATE). Past the highest id ever given
+            # (AUTOINCREMENT's record), so that a deleted case's number is never given again.
+            cursor.execute(
+                "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'cases_case'),"
+                " 0), COALESCE((SELECT MAX(id) FROM cases_case), 0)) + 1"
+            )
         else:
-            # SQLite: the transaction holds the write lock (IMMEDIATE), and cases are never
-            # deleted, so the next id is one more than the largest.
-            cursor.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM cases_case")
+            raise NotImplementedError(f"case numbers on {connection.vendor}")
         row = cursor.fetchone()
     return int(row[0])
 
@@ -1164,8 +1169,14 @@ def summon(
     with transaction.atomic():
         case = _locked(case_id)
         _guard(actor, "summon", case, None)
+        now = _now()
+        # A department still within an earlier summons's time is not summoned again; one whose
+        # time ran out without checking in may be.
         waiting = SummonsDuty.objects.filter(
-            summons__case=case, department__in=departments, checked_in_at__isnull=True
+            summons__case=case,
+            summons__due_at__gte=now,
+            department__in=departments,
+            checked_in_at__isnull=True,
         ).select_related("department")
         if names := sorted({duty.department.name for duty in waiting}):
             raise Conflict(
@@ -1173,7 +1184,6 @@ def summon(
                 % {"names": "、".join(names)},
                 field="departments",
             )
-        now = _now()
         summons = Summons.objects.create(
             case=case,
             summoned_by=actor,
@@ -1261,6 +1271,15 @@ def report_for_duty(
     return duty
 
 
+def _step_takers(case: Case) -> list[Any]:
+    """Who must take the case's next step: its holders while it waits to be dispatched or handled;
+    the grid's staff while it waits to be confirmed, registered, verified or closed (the first
+    line triages, whoever handled it)."""
+    if case.status in (Status.REGISTERED, Status.DISPATCHED, Status.HANDLING):
+        return holders(case)
+    return holders(Case(grid_code=case.grid_code, tier=Tier.GRID, assigned_scope=case.grid_code))
+
+
 @dataclass(frozen=True)
 class RemindersSent:
     nearly_due: int
@@ -1295,7 +1314,9 @@ def send_reminders(*, now: dt.datetime | None = None, batch: int = 500) -> Remin
         for case in nearly:
             case.reminders_sent = 1
             _notify(
-                holders(case), case, _("Case %(number)s is nearly due") % {"number": case.number}
+                _step_takers(case),
+                case,
+                _("Case %(number)s is nearly due") % {"number": case.number},
             )
             audit.record(None, "cases.remind_nearly_due", case, channel=Channel.SYSTEM)
         supervisors: dict[tuple[str, str], list[Any]] = {}

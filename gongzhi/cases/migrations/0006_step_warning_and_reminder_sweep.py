@@ -6,14 +6,26 @@ from django.db import migrations, models
 OPEN = ["reported", "confirmed", "registered", "dispatched", "handling", "responded", "verified"]
 
 
+OLD_TASKS = ("gongzhi.cases.tasks.step_nearly_due", "gongzhi.cases.tasks.step_due")
+
+
 def fill_warning_times(apps, schema_editor):
-    """Open cases get their step's warning time; reminders already due count as sent, since the
-    per-case reminder tasks this sweep replaces have sent them."""
+    """Open cases get their step's warning time. The per-case reminder tasks this sweep replaces
+    are taken off the queue; a reminder whose task had already run counts as sent, one whose task
+    was still waiting is left to the sweep."""
     from django.utils import timezone
 
+    # Live code, as the reminder sweep computes it; it reads core's Holiday and ConfigValue.
     from gongzhi.core.clock import Clock, WorkCalendar, warning_time
 
     Case = apps.get_model("cases", "Case")
+    DBTaskResult = apps.get_model("django_tasks_database", "DBTaskResult")
+    waiting = DBTaskResult.objects.filter(task_path__in=OLD_TASKS, status="READY")
+    pending: dict[str, set[int]] = {path: set() for path in OLD_TASKS}
+    for path, args_kwargs in waiting.values_list("task_path", "args_kwargs"):
+        pending[path].add(int(args_kwargs["args"][0]))
+    waiting.delete()
+
     calendar, now = WorkCalendar(), timezone.now()
     rows = Case.objects.filter(status__in=OPEN, step_due_at__isnull=False)
     for case in rows.iterator(chunk_size=2000):
@@ -21,7 +33,12 @@ def fill_warning_times(apps, schema_editor):
         case.step_warn_at = warning_time(
             case.step_started_at, case.step_due_at, clock, calendar=calendar
         )
-        case.reminders_sent = 2 if case.step_due_at <= now else int(case.step_warn_at <= now)
+        if case.step_due_at <= now and case.pk not in pending[OLD_TASKS[1]]:
+            case.reminders_sent = 2
+        elif case.step_warn_at <= now and case.pk not in pending[OLD_TASKS[0]]:
+            case.reminders_sent = 1
+        else:
+            case.reminders_sent = 0
         case.save(update_fields=["step_warn_at", "reminders_sent"])
 
 
@@ -29,6 +46,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0005_case_case_open_grid_prefix_and_more'),
+        ('core', '0003_idempotencykey_notification'),
+        ('django_tasks_database', '0021_conditional_partial_index_ordering'),
         ('orgs', '0002_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

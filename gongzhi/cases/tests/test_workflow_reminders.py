@@ -162,3 +162,27 @@ def test_the_command_sweeps_once_and_says_what_it_sent(cast: Cast, now: FakeNow)
     assert out.getvalue().strip() == "reminders: 1 nearly due, 0 overdue"
     assert told(cast.grid_worker, NEARLY, number=case.number)
     assert Case.objects.get(pk=case.pk).reminders_sent == 1
+
+
+def test_a_result_waiting_for_verification_reminds_the_grid_not_the_department(
+    cast: Cast, now: FakeNow
+) -> None:
+    case = report_in(cast.resident, cast.grid, category_name=STREET_CATEGORY).case
+    case = move(cast, case, Status.RESPONDED)
+    assert case.assigned_unit_id == cast.department.pk  # the department still holds it
+    assert case.step_warn_at is not None
+    assert sweep(now, case.step_warn_at + dt.timedelta(seconds=1)) == actions.RemindersSent(1, 0)
+    assert told(cast.grid_worker, NEARLY, number=case.number)
+    assert not told(cast.department_staff, NEARLY, number=case.number)
+
+
+def test_a_failed_verification_starts_the_reminders_again(cast: Cast, now: FakeNow) -> None:
+    case = report_in(cast.resident, cast.grid, category_name=STREET_CATEGORY).case
+    case = move(cast, case, Status.RESPONDED)
+    assert case.step_due_at is not None
+    assert sweep(now, case.step_due_at + dt.timedelta(minutes=1)) == actions.RemindersSent(0, 1)
+    case = actions.verify(cast.grid_worker, case.pk, passed=False, note="井盖仍松动")
+    assert (case.status, case.reminders_sent) == (Status.HANDLING, 0)
+    assert case.step_warn_at is not None
+    assert sweep(now, case.step_warn_at + dt.timedelta(seconds=1)) == actions.RemindersSent(1, 0)
+    assert told(cast.department_staff, NEARLY, number=case.number)

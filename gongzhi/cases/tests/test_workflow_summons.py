@@ -142,3 +142,7 @@ def test_a_department_still_to_check_in_is_not_summoned_again(
         hours=4,
     )
     assert again.duties.count() == 2
+    # And one whose time ran out without checking in may be summoned once more.
+    now.advance(hours=5)
+    third = actions.summon(cast.street_staff, case.pk, departments=[cast.department], hours=1)
+    assert third.duties.get().department == cast.department

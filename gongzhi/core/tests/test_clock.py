@@ -425,3 +425,19 @@ def test_the_warning_on_office_hours_falls_inside_office_hours():
 
 def test_a_step_with_no_deadline_has_no_light():
     assert light_at(at("2026-03-06 13:30"), None, None) == ""
+
+
+@pytest.mark.django_db
+def test_a_step_with_no_working_time_warns_at_its_deadline():
+    saturday = at("2026-03-07 10:00")
+    # No office time between Saturday 10:00 and 12:00; a deadline at or before the start.
+    for start, deadline, clock in (
+        (saturday, at("2026-03-07 12:00"), OFFICE),
+        (saturday, saturday, URGENT),
+        (saturday, saturday - dt.timedelta(hours=1), URGENT),
+    ):
+        warn = warning_time(start, deadline, clock)
+        assert warn == deadline
+        assert light_at(deadline, warn, deadline) == traffic_light(start, deadline, deadline, clock)
+        after = deadline + dt.timedelta(seconds=1)
+        assert light_at(after, warn, deadline) == "red"
