@@ -186,16 +186,23 @@ def _hours(amount: Amount) -> dt.timedelta:
     return dt.timedelta(hours=float(amount))
 
 
-def _add_office_hours(
-    cal: WorkCalendar, start: dt.datetime, remaining: dt.timedelta
+_WHOLE_DAY = ((dt.time(), dt.time()),)  # 00:00 to the next 00:00
+
+
+def _add_within_windows(
+    cal: WorkCalendar, start: dt.datetime, remaining: dt.timedelta, *, whole_days: bool
 ) -> dt.datetime:
+    """`remaining` time from `start`, counted only inside the office-hour windows of working days,
+    or (`whole_days`) inside working days from 00:00 to 24:00 (the measure of `_working_day_time`).
+    """
     day = start.date()
     cursor = start
     idle_days = 0
     while True:
         if cal.is_working_day(day):
-            for open_time, close_time in cal.office_windows(day):
-                opens, closes = cal.at(day, open_time), cal.at(day, close_time)
+            for open_time, close_time in _WHOLE_DAY if whole_days else cal.office_windows(day):
+                opens = cal.at(day, open_time)
+                closes = cal.at(day + _ONE_DAY if whole_days else day, close_time)
                 begin = max(cursor, opens)
                 if begin >= closes:
                     continue
@@ -207,30 +214,7 @@ def _add_office_hours(
                 idle_days = 0
         idle_days += 1
         if idle_days > _MAX_IDLE_DAYS:
-            raise ImproperlyConfigured(f"no office hours within {_MAX_IDLE_DAYS} days of {start}")
-        day += _ONE_DAY
-        cursor = cal.at(day, dt.time())
-
-
-def _add_working_day_time(
-    cal: WorkCalendar, start: dt.datetime, remaining: dt.timedelta
-) -> dt.datetime:
-    """`remaining` working time from `start`, where each working day is a 24-hour stretch (the
-    measure of `_working_day_time`)."""
-    day = start.date()
-    cursor = start
-    idle_days = 0
-    while True:
-        if cal.is_working_day(day):
-            closes = cal.at(day + _ONE_DAY, dt.time())
-            available = closes - cursor
-            if remaining <= available:
-                return cursor + remaining
-            remaining -= available
-            idle_days = 0
-        idle_days += 1
-        if idle_days > _MAX_IDLE_DAYS:
-            raise ImproperlyConfigured(f"no working day within {_MAX_IDLE_DAYS} days of {start}")
+            raise ImproperlyConfigured(f"no working time within {_MAX_IDLE_DAYS} days of {start}")
         day += _ONE_DAY
         cursor = cal.at(day, dt.time())
 
@@ -281,7 +265,7 @@ def add_time(
         # Through UTC because aware arithmetic in one zone is wall-clock arithmetic.
         return timezone.localtime(local.astimezone(dt.UTC) + _hours(amount), cal.tz)
     if clock == Clock.OFFICE_HOURS:
-        return _add_office_hours(cal, local, _hours(amount))
+        return _add_within_windows(cal, local, _hours(amount), whole_days=False)
     return _add_working_days(cal, local, _whole(amount))
 
 
@@ -406,9 +390,13 @@ def warning_time(
         used = dt.timedelta(hours=allowed * YELLOW_FROM)
         warn = timezone.localtime(local.astimezone(dt.UTC) + used, cal.tz)
     elif clock == Clock.OFFICE_HOURS:
-        warn = _add_office_hours(cal, local, dt.timedelta(hours=allowed * YELLOW_FROM))
+        warn = _add_within_windows(
+            cal, local, dt.timedelta(hours=allowed * YELLOW_FROM), whole_days=False
+        )
     else:
-        warn = _add_working_day_time(cal, local, dt.timedelta(days=allowed * YELLOW_FROM))
+        warn = _add_within_windows(
+            cal, local, dt.timedelta(days=allowed * YELLOW_FROM), whole_days=True
+        )
     # To the whole second, and never before the share is reached (floating point may land a
     # microsecond short): the light computed from the clock is yellow from this moment on.
     warn = (warn + dt.timedelta(microseconds=500_000)).replace(microsecond=0)
