@@ -8,6 +8,7 @@ import os
 import signal
 from collections.abc import Iterator
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
@@ -46,6 +47,12 @@ def test_the_loop_survives_a_failed_sweep_and_stops_on_sigterm(
         return result
 
     monkeypatch.setattr(actions, "send_reminders", fake_sweep)
+    # The connection housekeeping between sweeps, recorded rather than run (no database here).
+    housekeeping: list[str] = []
+    monkeypatch.setattr(command, "close_old_connections", lambda: housekeeping.append("old"))
+    monkeypatch.setattr(
+        command, "connections", SimpleNamespace(close_all=lambda: housekeeping.append("all"))
+    )
     waits: list[float] = []
     monkeypatch.setattr(command.time, "sleep", waits.append)
     clock = iter(range(0, 1000))
@@ -56,6 +63,8 @@ def test_the_loop_survives_a_failed_sweep_and_stops_on_sigterm(
 
     assert calls == [command.BATCH] * 3
     assert "the reminder sweep failed" in caplog.text
+    # After the failure every connection is dropped; between sweeps the aged ones.
+    assert housekeeping == ["all", "old", "old", "old"]
     assert out.getvalue().splitlines() == [
         f"reminders: {command.BATCH} nearly due, 0 overdue",
         "reminders: 1 nearly due, 2 overdue",
