@@ -221,6 +221,15 @@ def _act(request: HttpRequest, number: str, do: Callable[[Any, Case], object]) -
     return _detail(request, case)
 
 
+def _run(
+    request: HttpRequest, number: str, action: Callable[..., object], **fields: Any
+) -> s.CaseDetailOut:
+    """`_act` for the usual action: `action(user, case id, **fields)` through the API channel."""
+    return _act(
+        request, number, lambda user, case: action(user, case.pk, **fields, channel=CHANNEL)
+    )
+
+
 def _action(name: str, summary: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return router.post(
         f"/{{number}}/actions/{name}",
@@ -242,40 +251,24 @@ def _department(pk: int | None, field: str) -> Organisation | None:
 @_action("confirm", "核实 Confirm the report")
 def confirm(request: HttpRequest, number: Number, payload: s.NoteIn) -> s.CaseDetailOut:
     """The report is real and in scope (grid staff and above)."""
-    return _act(
-        request,
-        number,
-        lambda user, case: actions.confirm(
-            user, case.pk, note=payload.note, seen_version=payload.seen_version, channel=CHANNEL
-        ),
+    return _run(
+        request, number, actions.confirm, note=payload.note, seen_version=payload.seen_version
     )
 
 
 @_action("register", "立案 Register")
 def register(request: HttpRequest, number: Number, payload: s.NoteIn) -> s.CaseDetailOut:
     """Take the case on; its closing deadline is set from the category's rules now in force."""
-    return _act(
-        request,
-        number,
-        lambda user, case: actions.register(
-            user, case.pk, note=payload.note, seen_version=payload.seen_version, channel=CHANNEL
-        ),
+    return _run(
+        request, number, actions.register, note=payload.note, seen_version=payload.seen_version
     )
 
 
 @_action("decline", "不予立案 Decline")
 def decline(request: HttpRequest, number: Number, payload: s.ReasonIn) -> s.CaseDetailOut:
     """Refuse to register, with the reason the reporter is told."""
-    return _act(
-        request,
-        number,
-        lambda user, case: actions.decline(
-            user,
-            case.pk,
-            reason=payload.reason,
-            seen_version=payload.seen_version,
-            channel=CHANNEL,
-        ),
+    return _run(
+        request, number, actions.decline, reason=payload.reason, seen_version=payload.seen_version
     )
 
 
@@ -283,47 +276,33 @@ def decline(request: HttpRequest, number: Number, payload: s.ReasonIn) -> s.Case
 def dispatch(request: HttpRequest, number: Number, payload: s.DispatchIn) -> s.CaseDetailOut:
     """Send the case to a tier over its place, or to a department (`unit`)."""
     unit = _department(payload.unit, "unit")
-    return _act(
+    return _run(
         request,
         number,
-        lambda user, case: actions.dispatch(
-            user,
-            case.pk,
-            tier=payload.tier,
-            unit=unit,
-            note=payload.note,
-            seen_version=payload.seen_version,
-            channel=CHANNEL,
-        ),
+        actions.dispatch,
+        tier=payload.tier,
+        unit=unit,
+        note=payload.note,
+        seen_version=payload.seen_version,
     )
 
 
 @_action("accept", "受理 Accept")
 def accept(request: HttpRequest, number: Number, payload: s.VersionIn) -> s.CaseDetailOut:
     """The handler takes the case on."""
-    return _act(
-        request,
-        number,
-        lambda user, case: actions.accept(
-            user, case.pk, seen_version=payload.seen_version, channel=CHANNEL
-        ),
-    )
+    return _run(request, number, actions.accept, seen_version=payload.seen_version)
 
 
 def _respond(
     request: HttpRequest, number: str, payload: s.RequiredNoteIn, photos: list[Any]
 ) -> Any:
-    return _act(
+    return _run(
         request,
         number,
-        lambda user, case: actions.respond(
-            user,
-            case.pk,
-            note=payload.note,
-            photos=photos,
-            seen_version=payload.seen_version,
-            channel=CHANNEL,
-        ),
+        actions.respond,
+        note=payload.note,
+        photos=photos,
+        seen_version=payload.seen_version,
     )
 
 
@@ -347,31 +326,19 @@ def respond_with_photos(
 
 @_action("return", "退回 Return to whoever dispatched it")
 def return_case(request: HttpRequest, number: Number, payload: s.ReasonIn) -> s.CaseDetailOut:
-    return _act(
+    return _run(
         request,
         number,
-        lambda user, case: actions.return_case(
-            user,
-            case.pk,
-            reason=payload.reason,
-            seen_version=payload.seen_version,
-            channel=CHANNEL,
-        ),
+        actions.return_case,
+        reason=payload.reason,
+        seen_version=payload.seen_version,
     )
 
 
 @_action("escalate", "上报上级 Escalate to the next tier")
 def escalate(request: HttpRequest, number: Number, payload: s.ReasonIn) -> s.CaseDetailOut:
-    return _act(
-        request,
-        number,
-        lambda user, case: actions.escalate(
-            user,
-            case.pk,
-            reason=payload.reason,
-            seen_version=payload.seen_version,
-            channel=CHANNEL,
-        ),
+    return _run(
+        request, number, actions.escalate, reason=payload.reason, seen_version=payload.seen_version
     )
 
 
@@ -379,17 +346,13 @@ def escalate(request: HttpRequest, number: Number, payload: s.ReasonIn) -> s.Cas
 def request_extension(
     request: HttpRequest, number: Number, payload: s.ExtensionIn
 ) -> s.CaseDetailOut:
-    return _act(
+    return _run(
         request,
         number,
-        lambda user, case: actions.request_extension(
-            user,
-            case.pk,
-            days=payload.days,
-            reason=payload.reason,
-            seen_version=payload.seen_version,
-            channel=CHANNEL,
-        ),
+        actions.request_extension,
+        days=payload.days,
+        reason=payload.reason,
+        seen_version=payload.seen_version,
     )
 
 
@@ -397,35 +360,21 @@ def request_extension(
 def decide_extension(
     request: HttpRequest, number: Number, payload: s.DecideExtensionIn
 ) -> s.CaseDetailOut:
-    return _act(
+    return _run(
         request,
         number,
-        lambda user, case: actions.decide_extension(
-            user,
-            case.pk,
-            approve=payload.approve,
-            note=payload.note,
-            seen_version=payload.seen_version,
-            channel=CHANNEL,
-        ),
+        actions.decide_extension,
+        approve=payload.approve,
+        note=payload.note,
+        seen_version=payload.seen_version,
     )
 
 
 def _verify(
     request: HttpRequest, number: str, passed: bool, note: str, seen: int | None, photos: list[Any]
 ) -> Any:
-    return _act(
-        request,
-        number,
-        lambda user, case: actions.verify(
-            user,
-            case.pk,
-            passed=passed,
-            note=note,
-            photos=photos,
-            seen_version=seen,
-            channel=CHANNEL,
-        ),
+    return _run(
+        request, number, actions.verify, passed=passed, note=note, photos=photos, seen_version=seen
     )
 
 
@@ -471,76 +420,44 @@ def rework_with_photos(
 
 @_action("close", "结案 Close")
 def close(request: HttpRequest, number: Number, payload: s.CloseIn) -> s.CaseDetailOut:
-    return _act(
+    return _run(
         request,
         number,
-        lambda user, case: actions.close(
-            user,
-            case.pk,
-            note=payload.note,
-            public_answer=payload.public_answer,
-            seen_version=payload.seen_version,
-            channel=CHANNEL,
-        ),
+        actions.close,
+        note=payload.note,
+        public_answer=payload.public_answer,
+        seen_version=payload.seen_version,
     )
 
 
 @_action("rate", "评价 Rate (the reporter)")
 def rate(request: HttpRequest, number: Number, payload: s.RateIn) -> s.CaseDetailOut:
     """Unsatisfied reopens the case for rework."""
-    return _act(
-        request,
-        number,
-        lambda user, case: actions.rate(
-            user, case.pk, rating=payload.rating, comment=payload.comment, channel=CHANNEL
-        ),
-    )
+    return _run(request, number, actions.rate, rating=payload.rating, comment=payload.comment)
 
 
 @_action("follow_up", "回访 Record the call-back")
 def follow_up(
     request: HttpRequest, number: Number, payload: s.RequiredPlainNoteIn
 ) -> s.CaseDetailOut:
-    return _act(
-        request,
-        number,
-        lambda user, case: actions.follow_up(user, case.pk, note=payload.note, channel=CHANNEL),
-    )
+    return _run(request, number, actions.follow_up, note=payload.note)
 
 
 @_action("shelve", "挂账 Shelve")
 def shelve(request: HttpRequest, number: Number, payload: s.ReasonIn) -> s.CaseDetailOut:
-    return _act(
-        request,
-        number,
-        lambda user, case: actions.shelve(
-            user,
-            case.pk,
-            reason=payload.reason,
-            seen_version=payload.seen_version,
-            channel=CHANNEL,
-        ),
+    return _run(
+        request, number, actions.shelve, reason=payload.reason, seen_version=payload.seen_version
     )
 
 
 @_action("unshelve", "Take a shelved case up again")
 def unshelve(request: HttpRequest, number: Number, payload: s.PlainNoteIn) -> s.CaseDetailOut:
-    return _act(
-        request,
-        number,
-        lambda user, case: actions.unshelve(user, case.pk, note=payload.note, channel=CHANNEL),
-    )
+    return _run(request, number, actions.unshelve, note=payload.note)
 
 
 @_action("supervise", "督办/催办 Supervise or remind")
 def supervise(request: HttpRequest, number: Number, payload: s.SuperviseIn) -> s.CaseDetailOut:
-    return _act(
-        request,
-        number,
-        lambda user, case: actions.supervise(
-            user, case.pk, note=payload.note, remind=payload.remind, channel=CHANNEL
-        ),
-    )
+    return _run(request, number, actions.supervise, note=payload.note, remind=payload.remind)
 
 
 @_action("void", "作废 Void (e.g. a duplicate)")
@@ -573,17 +490,13 @@ def summon(request: HttpRequest, number: Number, payload: s.SummonIn) -> s.CaseD
     departments = list(Organisation.objects.filter(pk__in=wanted))
     if len(departments) != len(wanted):
         raise ActionError(_("No such department."), field="departments")
-    return _act(
+    return _run(
         request,
         number,
-        lambda user, case: actions.summon(
-            user,
-            case.pk,
-            departments=departments,
-            hours=payload.hours,
-            note=payload.note,
-            channel=CHANNEL,
-        ),
+        actions.summon,
+        departments=departments,
+        hours=payload.hours,
+        note=payload.note,
     )
 
 

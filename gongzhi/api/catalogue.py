@@ -45,7 +45,7 @@ def categories(request: HttpRequest, params: Query[CategoryQuery]) -> list[s.Maj
         if c.parent_id is None:
             majors[c.pk] = s.MajorCategoryOut(
                 id=c.pk,
-                kind=c.kind,  # type: ignore[arg-type]
+                kind=Kind(c.kind),
                 code=c.code,
                 name=c.name,
                 minors=[],

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from gongzhi.cases import queries
+from gongzhi.cases.models import Status
 from gongzhi.places.models import Division
 
 from . import schemas as s
@@ -45,7 +46,7 @@ def echo_wall(request: HttpRequest, params: Query[EchoQuery]) -> s.EchoPage:
                 category=c.category.name,
                 description=c.description,
                 public_answer=c.public_answer,
-                status=c.status,  # type: ignore[arg-type]
+                status=Status(c.status),
                 status_label=c.get_status_display(),
                 community=communities.get(c.grid_code[:12]),
                 reported_at=c.reported_at,

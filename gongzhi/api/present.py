@@ -20,6 +20,8 @@ from gongzhi.cases.models import (
     Category,
     CategoryRule,
     Errand,
+    Kind,
+    Status,
     Step,
     Summons,
     SummonsDuty,
@@ -72,7 +74,7 @@ def light_of(case: Case, now: dt.datetime) -> str | None:
 def category_ref(category: Category) -> s.CategoryRef:
     parent = category.parent
     return s.CategoryRef(
-        kind=category.kind,  # type: ignore[arg-type]
+        kind=Kind(category.kind),
         code=category.code,
         name=category.name,
         major=parent.name if parent is not None else None,
@@ -218,7 +220,7 @@ def duplicates(candidates: Iterable[Candidate], visible: set[int]) -> list[s.Dup
     return [
         s.DuplicateOut(
             number=c.case.number,
-            status=c.case.status,  # type: ignore[arg-type]
+            status=Status(c.case.status),
             distance_m=round(c.distance_m, 1),
             similarity=round(c.similarity, 3),
         )
@@ -241,7 +243,7 @@ def rule(r: CategoryRule) -> s.RuleOut:
     dept = r.department
     return s.RuleOut(
         effective_from=r.effective_from,
-        lowest_tier=r.lowest_tier,  # type: ignore[arg-type]
+        lowest_tier=Tier(r.lowest_tier),
         lowest_tier_label=str(Tier(r.lowest_tier).label),
         department=s.Named(id=dept.pk, name=dept.name) if dept is not None else None,
         deadlines=deadlines,
@@ -264,7 +266,7 @@ def category(c: Category) -> s.CategoryOut:
     current = getattr(c, "in_force", [])
     return s.CategoryOut(
         id=c.pk,
-        kind=c.kind,  # type: ignore[arg-type]
+        kind=Kind(c.kind),
         code=c.code,
         name=c.name,
         keywords=c.keywords,
@@ -351,7 +353,7 @@ def errand(viewer: Any, e: Errand) -> s.ErrandOut:
         what=e.what,
         details=e.details,
         wanted_on=e.wanted_on,
-        state=e.state,  # type: ignore[arg-type]
+        state=Errand.State(e.state),
         state_label=e.get_state_display(),
         grid_code=e.grid_code,
         resident=person(viewer, e.resident),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from ninja import Field, Schema
 from pydantic import AfterValidator
@@ -31,7 +31,7 @@ Light = Literal["green", "yellow", "red"]
 Crs = Literal["wgs84", "gcj02"]
 assert set(CRS_CHOICES) == {"wgs84", "gcj02"}
 ReportSource = Literal["api", "resident_app", "patrol", "hotline", "command_centre"]
-assert set(ReportSource.__args__) <= set(Source.values)  # type: ignore[attr-defined]
+assert set(get_args(ReportSource)) <= set(Source.values)
 CaseView = Literal["all", "inbox", "done", "overdue", "mine"]
 SeenVersion = Annotated[
     int | None,

@@ -16,7 +16,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-METRICS: tuple[str, ...] = (
+# The counters of the workflow's steps: each action adds to one or more of them.
+WORKFLOW_METRICS: tuple[str, ...] = (
     "reported",
     "valid",
     "declined",
@@ -38,6 +39,9 @@ METRICS: tuple[str, ...] = (
     "rated_unsatisfied",
     "summoned",
     "summons_on_time",
+)
+METRICS: tuple[str, ...] = (
+    *WORKFLOW_METRICS,
     # Time to close (close step − reported), summed, and counted in disjoint duration buckets so
     # that the average is a ratio and the median can be estimated without reading cases. Bumped
     # with `closed` and taken back with it when an unsatisfied rating reopens the case.
