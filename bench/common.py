@@ -102,7 +102,7 @@ def seed_district(seed: int = 2026) -> str:
     from django.conf import settings
     from django.utils import translation
 
-    from gongzhi.core import demo
+    from gongzhi.demo import district as demo
 
     translation.activate(settings.LANGUAGE_CODE)
     t = time.perf_counter()

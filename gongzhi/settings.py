@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "pgtrigger",
     "gongzhi.core",
     "gongzhi.places",
     "gongzhi.people",
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
     "gongzhi.open311",
     "gongzhi.api",
     "gongzhi.web",
+    "gongzhi.demo",
 ]
 
 MIDDLEWARE = [

@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,8 +14,8 @@ from django.utils.translation import gettext as _
 from gongzhi.core import audit
 from gongzhi.core.errors import ActionError, Conflict, NotAllowed
 from gongzhi.core.models import Channel
-from gongzhi.core.permissions import roles_of
-from gongzhi.people.models import Role, User
+from gongzhi.core.permissions import is_administrator
+from gongzhi.people.models import User
 
 from .models import ApiToken
 
@@ -36,14 +35,8 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def is_administrator(actor: Any) -> bool:
-    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
-        return False
-    return bool(actor.is_superuser) or Role.ADMINISTRATOR in roles_of(actor)
-
-
 def issue_token(
-    actor: Any,
+    actor: User | None,
     user: User,
     *,
     name: str,
@@ -55,7 +48,7 @@ def issue_token(
     (and management commands, `actor` None) issue any token, app tokens for service accounts."""
     if kind not in ApiToken.Kind.values:
         raise ActionError(_("Unknown kind of token."), field="kind")
-    mine = kind == ApiToken.Kind.PERSONAL and getattr(actor, "pk", None) == user.pk
+    mine = kind == ApiToken.Kind.PERSONAL and actor is not None and actor.pk == user.pk
     if actor is not None and not mine and not is_administrator(actor):
         raise NotAllowed(_("You may only issue personal tokens for yourself."))
     name = (name or "").strip()[:100]
@@ -73,7 +66,7 @@ def issue_token(
             name=name,
             prefix=secret[:SHOWN_PREFIX_LENGTH],
             key_hash=hash_secret(secret),
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by=actor,
             expires_at=expires_at,
         )
         audit.record(
@@ -86,18 +79,16 @@ def issue_token(
     return IssuedToken(token, secret)
 
 
-def revoke_token(actor: Any, token: ApiToken, *, channel: str = Channel.WEB) -> ApiToken:
-    """Revoke a token for good: its holder or an administrator."""
-    if actor is not None and not (
-        is_administrator(actor) or getattr(actor, "pk", None) == token.user_id
-    ):
+def revoke_token(actor: User | None, token: ApiToken, *, channel: str = Channel.WEB) -> ApiToken:
+    """Revoke a token for good: its holder or an administrator (or a command, `actor` None)."""
+    if actor is not None and not (is_administrator(actor) or actor.pk == token.user_id):
         raise NotAllowed(_("You may only revoke your own tokens."))
     with transaction.atomic():
         locked = ApiToken.objects.select_for_update().get(pk=token.pk)
         if locked.revoked_at is not None:
             raise Conflict(_("This token has already been revoked."))
         locked.revoked_at = timezone.now()
-        locked.revoked_by = actor if getattr(actor, "is_authenticated", False) else None
+        locked.revoked_by = actor
         locked.save(update_fields=["revoked_at", "revoked_by"])
         audit.record(actor, "api.revoke_token", locked, channel=channel, summary=str(locked))
     return locked

@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -17,8 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.errors import ActionError
+from gongzhi.core.permissions import is_administrator
+from gongzhi.people.models import User
 
-from .actions import is_administrator, issue_token, revoke_token
+from .actions import issue_token, revoke_token
 from .models import ApiToken
 
 DETAIL_FIELDS = [
@@ -46,11 +49,18 @@ class IssueTokenForm(forms.ModelForm[ApiToken]):
             raise forms.ValidationError(_("The expiry date has passed."))
         return value
 
-    def clean_user(self) -> Any:
+    def clean_user(self) -> User | None:
         user = self.cleaned_data.get("user")
         if user is not None and not user.is_active:
             raise forms.ValidationError(_("This account is disabled."))
         return user
+
+
+def signed_in(request: HttpRequest) -> User:
+    """The account using the back office (which lets no one in without signing in)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
 
 
 @admin.register(ApiToken)
@@ -116,13 +126,14 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     ) -> None:
         if change:
             return
-        holder: Any = request.user
+        actor = signed_in(request)
+        holder: User = actor
         kind = ApiToken.Kind.PERSONAL
-        if is_administrator(request.user):
-            holder = form.cleaned_data.get("user") or request.user
+        if is_administrator(actor):
+            holder = form.cleaned_data.get("user") or actor
             kind = form.cleaned_data.get("kind") or kind
         issued = issue_token(
-            request.user,
+            actor,
             holder,
             name=form.cleaned_data["name"],
             kind=kind,
@@ -154,10 +165,11 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
 
     @admin.action(description=_("Revoke the selected tokens"))
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        actor = signed_in(request)
         done = 0
         for token in queryset:
             try:
-                revoke_token(request.user, token)
+                revoke_token(actor, token)
                 done += 1
             except ActionError as exc:
                 self.message_user(request, f"{token}: {exc.message}", messages.WARNING)

@@ -4,6 +4,10 @@
 permission check is the one the pages make for that account. Limits (django-ratelimit over
 Django's cache) count per token, and per client IP for requests without a token and for
 tokens that fail; a request over the limit gets 429 with Retry-After.
+
+A token that authenticates is named to the audit log for the rest of the request (inside the scope
+that `urls.in_audit_scope` opens around every operation), so that each entry the actions write says
+which token acted.
 """
 
 from __future__ import annotations
@@ -17,6 +21,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django_ratelimit.core import get_usage
 from ninja.security import HttpBearer
+
+from gongzhi.core import audit
+from gongzhi.people.models import User
 
 from .actions import find_token, note_use
 from .errors import RateLimited, Unauthorized
@@ -49,7 +56,7 @@ def _limit(request: HttpRequest, group: str, key: Any, rate_name: str) -> None:
 class Caller:
     """Who is calling: the account a token acts as, or an anonymous client."""
 
-    user: Any
+    user: User | AnonymousUser
     token: ApiToken | None
 
     @property
@@ -99,6 +106,7 @@ class TokenAuth(HttpBearer):
             "API_RATE_WRITE" if write else "API_RATE_READ",
         )
         note_use(found)
+        audit.name_credential(token_label(found))
         request.user = found.user
         return Caller(found.user, found)
 
@@ -113,5 +121,14 @@ def caller(request: HttpRequest) -> Caller:
     return found
 
 
-def user_of(request: HttpRequest) -> Any:
-    return caller(request).user
+def user_of(request: HttpRequest) -> User:
+    """The account of the token (operations that require one)."""
+    user = caller(request).user
+    if not isinstance(user, User):
+        raise Unauthorized(_("Send your API token: Authorization: Bearer <token>."))
+    return user
+
+
+def token_label(token: ApiToken) -> str:
+    """How the audit log names a token: its id and the prefix shown in lists, never the secret."""
+    return audit.credential_label("api_token", token.pk, token.prefix)

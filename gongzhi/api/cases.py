@@ -13,11 +13,12 @@ from ninja import File, Form, Query, Router, Schema, UploadedFile
 from ninja import Status as WithStatus
 from ninja.params import HeaderEx, P, PathEx
 
-from gongzhi.cases import actions, queries, workflow
+from gongzhi.cases import actions, labels, queries, workflow
 from gongzhi.cases.models import Case, Category, Kind, Source, Status, SummonsDuty
 from gongzhi.core.errors import ActionError, NotFound
 from gongzhi.core.models import Channel
 from gongzhi.orgs.models import Organisation
+from gongzhi.people.models import User
 
 from . import present
 from . import schemas as s
@@ -127,7 +128,7 @@ def case_actions(request: HttpRequest, number: Number) -> s.ActionsOut:
     return s.ActionsOut(
         number=case.number,
         version=case.version,
-        actions=[s.ActionOut(name=n, label=str(present.ACTION_LABELS.get(n, n))) for n in names],
+        actions=[s.ActionOut(name=n, label=str(labels.ACTION.get(n, n))) for n in names],
     )
 
 
@@ -464,7 +465,7 @@ def supervise(request: HttpRequest, number: Number, payload: s.SuperviseIn) -> s
 def void(request: HttpRequest, number: Number, payload: s.VoidIn) -> s.CaseDetailOut:
     """With `duplicate_of`, the case merges into that one, which counts one more reporter."""
 
-    def do(user: Any, case: Case) -> object:
+    def do(user: User, case: Case) -> object:
         original = None
         if payload.duplicate_of is not None:
             found = queries.visible_cases(user).filter(number=payload.duplicate_of).first()
@@ -506,7 +507,7 @@ def report_for_duty(
 ) -> s.CaseDetailOut:
     """For staff of a summoned department: `duty` is the id in the case's `summonses`."""
 
-    def do(user: Any, case: Case) -> object:
+    def do(user: User, case: Case) -> object:
         if not SummonsDuty.objects.filter(pk=payload.duty, summons__case=case).exists():
             raise NotFound(_("No such summons."), field="duty")
         return actions.report_for_duty(user, payload.duty, report=payload.report, channel=CHANNEL)

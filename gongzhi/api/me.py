@@ -12,7 +12,7 @@ from gongzhi.people.models import Membership, Role
 
 from . import present
 from . import schemas as s
-from .auth import caller, token_required
+from .auth import caller, token_required, user_of
 from .errors import responses
 from .paging import NEWEST_REPORTED, paginate
 
@@ -22,8 +22,7 @@ router = Router(tags=["me"], auth=token_required)
 @router.get("", response=responses({200: s.MeOut}), operation_id="get_me", summary="Who you are")
 def me(request: HttpRequest) -> s.MeOut:
     """The account the token acts as, its roles with their places, and the token itself."""
-    who = caller(request)
-    user, token = who.user, who.token
+    user, token = user_of(request), caller(request).token
     assert token is not None
     roles = (
         Membership.objects.active()
@@ -70,7 +69,7 @@ class MyCasesQuery(Schema):
 )
 def my_cases(request: HttpRequest, params: Query[MyCasesQuery]) -> s.CasePage:
     """The cases you reported, newest first (the same as GET /cases?view=mine)."""
-    user = caller(request).user
+    user = user_of(request)
     page = paginate(queries.my_reports(user), NEWEST_REPORTED, params.cursor, params.limit)
     now = timezone.now()
     return s.CasePage(

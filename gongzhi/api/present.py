@@ -9,7 +9,6 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import pgettext_lazy
 
 from gongzhi.cases import workflow
 from gongzhi.cases.duplicates import Candidate
@@ -34,36 +33,12 @@ from gongzhi.places.queries import GridTeam
 
 from . import schemas as s
 
-# The names of the workflow's actions as people say them (the Chinese term in the comment).
-ACTION_LABELS: dict[str, Any] = {
-    "confirm": pgettext_lazy("case action", "Confirm"),  # 核实
-    "register": pgettext_lazy("case action", "Register"),  # 立案
-    "decline": pgettext_lazy("case action", "Decline"),  # 不予立案
-    "dispatch": pgettext_lazy("case action", "Dispatch"),  # 派遣
-    "accept": pgettext_lazy("case action", "Accept"),  # 受理
-    "respond": pgettext_lazy("case action", "Respond"),  # 反馈
-    "return": pgettext_lazy("case action", "Return"),  # 退回
-    "escalate": pgettext_lazy("case action", "Escalate"),  # 上报上级
-    "request_extension": pgettext_lazy("case action", "Request an extension"),  # 延期申请
-    "decide_extension": pgettext_lazy("case action", "Decide on the extension"),  # 延期审批
-    "verify": pgettext_lazy("case action", "Verify on site"),  # 核查
-    "rework": pgettext_lazy("case action", "Send back for rework"),  # 返工
-    "close": pgettext_lazy("case action", "Close"),  # 结案
-    "rate": pgettext_lazy("case action", "Rate"),  # 评价
-    "follow_up": pgettext_lazy("case action", "Follow up"),  # 回访
-    "shelve": pgettext_lazy("case action", "Shelve"),  # 挂账
-    "unshelve": pgettext_lazy("case action", "Take off the shelf"),  # 取消挂账
-    "supervise": pgettext_lazy("case action", "Supervise or remind"),  # 督办/催办
-    "void": pgettext_lazy("case action", "Void"),  # 作废
-    "summon": pgettext_lazy("case action", "Summon departments"),  # 吹哨
-}
-
 
 def name_of(user: User | None) -> str | None:
     return str(user) if user is not None else None
 
 
-def person(viewer: Any, user: User) -> s.PersonOut:
+def person(viewer: User, user: User) -> s.PersonOut:
     return s.PersonOut(name=str(user), phone=contact_for(viewer, user).phone)
 
 
@@ -139,7 +114,7 @@ def with_timeline(cases: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
-def case_detail(request: HttpRequest, viewer: Any, case: Case) -> s.CaseDetailOut:
+def case_detail(request: HttpRequest, viewer: User, case: Case) -> s.CaseDetailOut:
     now = timezone.now()
     is_reporter = case.reporter_id is not None and case.reporter_id == getattr(viewer, "pk", None)
     # An anonymous report's reporter is known to the system, not shown to others.
@@ -307,7 +282,7 @@ def grid_feature(g: Grid) -> s.GridFeature:
     )
 
 
-def team_member(viewer: Any, m: Membership) -> s.TeamMemberOut:
+def team_member(viewer: User, m: Membership) -> s.TeamMemberOut:
     return s.TeamMemberOut(
         name=str(m.user),
         role=m.role,
@@ -317,7 +292,7 @@ def team_member(viewer: Any, m: Membership) -> s.TeamMemberOut:
     )
 
 
-def team(viewer: Any, t: GridTeam) -> s.GridTeamOut:
+def team(viewer: User, t: GridTeam) -> s.GridTeamOut:
     return s.GridTeamOut(
         instructors=[team_member(viewer, m) for m in t.instructors],
         leaders=[team_member(viewer, m) for m in t.leaders],
@@ -347,7 +322,7 @@ def grid(g: Grid, team_out: s.GridTeamOut | None) -> s.GridOut:
 # --- errands ------------------------------------------------------------------------------------
 
 
-def errand(viewer: Any, e: Errand) -> s.ErrandOut:
+def errand(viewer: User, e: Errand) -> s.ErrandOut:
     return s.ErrandOut(
         number=e.number,
         what=e.what,

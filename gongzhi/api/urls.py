@@ -1,7 +1,8 @@
 """REST API URLs: django-ninja's operations, the docs' local assets, and JSON for every miss.
 
 Every view here answers in Chinese (the API's language whatever the client's Accept-Language),
-and a wrong method or an unknown URL under /api/v1/ gets the same JSON error as the rest.
+and a wrong method or an unknown URL under /api/v1/ gets the same JSON error as the rest. Each
+runs in an audit scope of its own, in which the token that authenticates is named to the log.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpRespons
 from django.urls import URLPattern, URLResolver, path, re_path
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from gongzhi.core import audit
 
 from .api import api
 from .docs import docs_asset
@@ -47,6 +50,18 @@ def in_chinese(view: View) -> View:
     return wrapped
 
 
+def in_audit_scope(view: View) -> View:
+    """Run `view` in an audit scope of its own: the token that authenticates (auth.py) is named to
+    every entry the request writes, and forgotten when the request ends."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        with audit.credential_scope():
+            return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def unknown(request: HttpRequest, rest: str = "") -> HttpResponse:
     return error_response(404, "not_found", _("No such API endpoint."))
 
@@ -55,7 +70,7 @@ def _patterns() -> list[URLPattern | URLResolver]:
     found: list[URLPattern | URLResolver] = []
     for pattern in api.urls[0]:
         if isinstance(pattern, URLPattern):
-            pattern.callback = in_chinese(pattern.callback)
+            pattern.callback = in_chinese(in_audit_scope(pattern.callback))
         found.append(pattern)
     return found
 

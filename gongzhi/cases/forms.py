@@ -43,7 +43,7 @@ class PhotosField(forms.FileField):
         kwargs.setdefault("label", _("Photos"))
         super().__init__(**kwargs)
 
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile[Any]]:
         items = data if isinstance(data, list | tuple) else [data]
         files = [f for f in items if f]
         if self.required and not files:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -11,9 +10,11 @@ from django.utils.translation import gettext as _
 
 from gongzhi.core.errors import NotFound
 from gongzhi.core.permissions import prefix_filter, scope_codes
+from gongzhi.people.models import User
 
 from . import workflow
 from .models import OPEN_STATUSES, Case, CaseStep, Errand, Status, SummonsDuty, Tier
+from .workflow import Viewer
 
 
 def _within(codes: list[str], field: str) -> Q:
@@ -21,7 +22,7 @@ def _within(codes: list[str], field: str) -> Q:
     return Q(pk__in=[]) if q is None else q
 
 
-def _role_codes(user: Any, tiers: tuple[Tier, ...]) -> list[str]:
+def _role_codes(user: Viewer, tiers: tuple[Tier, ...]) -> list[str]:
     return [
         c
         for t in tiers
@@ -30,10 +31,10 @@ def _role_codes(user: Any, tiers: tuple[Tier, ...]) -> list[str]:
     ]
 
 
-def visible_cases(user: Any) -> QuerySet[Case]:
+def visible_cases(user: Viewer) -> QuerySet[Case]:
     """Cases a user may see: in the places their staff roles cover, held by or summoning their
     department, or reported by themselves."""
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User) or not user.is_authenticated:
         return Case.objects.none()
     q = _within(scope_codes(user, "cases.view"), "grid_code")
     depts = workflow.department_ids(user)
@@ -46,7 +47,7 @@ def visible_cases(user: Any) -> QuerySet[Case]:
     return Case.objects.filter(q)
 
 
-def get_case(user: Any, number: str) -> Case:
+def get_case(user: Viewer, number: str) -> Case:
     case = (
         visible_cases(user)
         .select_related("category__parent", "rule", "assigned_unit", "reporter", "duplicate_of")
@@ -58,9 +59,9 @@ def get_case(user: Any, number: str) -> Case:
     return case
 
 
-def inbox(user: Any) -> QuerySet[Case]:
+def inbox(user: Viewer) -> QuerySet[Case]:
     """待办: open cases the user must act on now, most urgent first."""
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User) or not user.is_authenticated:
         return Case.objects.none()
     q = Q(pk__in=[])
     # Each tier dispatches and handles the cases assigned to it over the places it covers.
@@ -91,15 +92,15 @@ def inbox(user: Any) -> QuerySet[Case]:
     return Case.objects.filter(q, status__in=OPEN_STATUSES).order_by("step_due_at", "id")
 
 
-def done(user: Any) -> QuerySet[Case]:
+def done(user: Viewer) -> QuerySet[Case]:
     """已办: cases the user took a step on."""
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User) or not user.is_authenticated:
         return Case.objects.none()
     ids = CaseStep.objects.filter(actor=user).values("case_id")
     return visible_cases(user).filter(pk__in=ids).order_by("-updated_at")
 
 
-def overdue(user: Any) -> QuerySet[Case]:
+def overdue(user: Viewer) -> QuerySet[Case]:
     """超期: open cases in the user's places past their step's deadline."""
     return (
         visible_cases(user)
@@ -120,8 +121,8 @@ def with_light(cases: QuerySet[Case], light: str, now: dt.datetime) -> QuerySet[
     return cases.filter(Q(step_warn_at__gt=now) | Q(step_warn_at__isnull=True))
 
 
-def my_reports(user: Any) -> QuerySet[Case]:
-    if not getattr(user, "is_authenticated", False):
+def my_reports(user: Viewer) -> QuerySet[Case]:
+    if not isinstance(user, User) or not user.is_authenticated:
         return Case.objects.none()
     return Case.objects.filter(reporter=user).select_related("category").order_by("-reported_at")
 
@@ -136,8 +137,8 @@ def echo_wall() -> QuerySet[Case]:
     )
 
 
-def visible_errands(user: Any) -> QuerySet[Errand]:
-    if not getattr(user, "is_authenticated", False):
+def visible_errands(user: Viewer) -> QuerySet[Errand]:
+    if not isinstance(user, User) or not user.is_authenticated:
         return Errand.objects.none()
     q = _within(scope_codes(user, "cases.errands"), "grid_code")
     return Errand.objects.filter(q | Q(resident=user))

@@ -8,12 +8,15 @@ supervise/remind, void, summon.
 
 from __future__ import annotations
 
-from typing import Any
+from django.contrib.auth.models import AnonymousUser
 
 from gongzhi.core.permissions import scope_codes
-from gongzhi.people.models import Membership, Role
+from gongzhi.people.models import Membership, Role, User
 
 from .models import Case, Status, Step, Tier
+
+# Who asks: a signed-in account, a visitor who has not logged in, or None (the system).
+Viewer = User | AnonymousUser | None
 
 S = Status
 OPEN = (S.REPORTED, S.CONFIRMED, S.REGISTERED, S.DISPATCHED, S.HANDLING, S.RESPONDED, S.VERIFIED)
@@ -78,7 +81,7 @@ def tier_scope(tier: Tier | str, grid_code: str) -> str:
     return grid_code if digits is None else grid_code[:digits]
 
 
-def user_tier(user: Any, case: Case) -> Tier | None:
+def user_tier(user: Viewer, case: Case) -> Tier | None:
     """The highest tier at which `user` covers the case's place (None: they don't)."""
     best: Tier | None = None
     for tier, roles in TIER_ROLES.items():
@@ -90,15 +93,15 @@ def user_tier(user: Any, case: Case) -> Tier | None:
     return best
 
 
-def _codes_for_role(user: Any, role: str) -> list[str]:
+def _codes_for_role(user: Viewer, role: str) -> list[str]:
     scope_codes(user, "places.view")  # fills the per-request membership cache
     rows: list[tuple[str, str]] = getattr(user, "_gongzhi_memberships", {}).get("rows", [])
     return [code for r, code in rows if r == role]
 
 
-def department_ids(user: Any) -> set[int]:
+def department_ids(user: Viewer) -> set[int]:
     """The departments a user works for (department staff)."""
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User) or not user.is_authenticated:
         return set()
     cache = getattr(user, "_gongzhi_departments", None)
     if cache is None:
@@ -107,11 +110,11 @@ def department_ids(user: Any) -> set[int]:
             .filter(user=user, role=Role.DEPARTMENT_STAFF, organisation__isnull=False)
             .values_list("organisation_id", flat=True)
         )
-        user._gongzhi_departments = cache
+        user._gongzhi_departments = cache  # type: ignore[attr-defined]  # a per-request cache
     return cache
 
 
-def holds(user: Any, case: Case) -> bool:
+def holds(user: Viewer, case: Case) -> bool:
     """Does `user` hold the case now: its handling unit's staff, or its tier (or a higher one)
     over its place?"""
     if case.assigned_unit_id is not None and case.assigned_unit_id in department_ids(user):
@@ -120,13 +123,13 @@ def holds(user: Any, case: Case) -> bool:
     return tier is not None and TIER_RANK[tier] >= TIER_RANK[Tier(case.tier)]
 
 
-def supervises(user: Any, case: Case) -> bool:
+def supervises(user: Viewer, case: Case) -> bool:
     """Street staff and the command centre over the case's place: approve, shelve, supervise, summon."""
     tier = user_tier(user, case)
     return tier is not None and TIER_RANK[tier] >= TIER_RANK[Tier.STREET]
 
 
-def triages(user: Any, case: Case) -> bool:
+def triages(user: Viewer, case: Case) -> bool:
     """Grid staff, community staff and above over the case's place: confirm, register, verify, close."""
     return user_tier(user, case) is not None
 
@@ -147,7 +150,7 @@ def state_allows(action: str, case: Case) -> bool:
     return True
 
 
-def person_may(user: Any, action: str, case: Case) -> bool:
+def person_may(user: Viewer, action: str, case: Case) -> bool:
     """Is `user` someone who may take `action` on this case (whatever its state)?"""
     if action == "rate":
         return case.reporter_id is not None and case.reporter_id == getattr(user, "pk", None)
@@ -163,10 +166,15 @@ def person_may(user: Any, action: str, case: Case) -> bool:
     return triages(user, case)
 
 
-def may(user: Any, action: str, case: Case) -> bool:
+def may(user: Viewer, action: str, case: Case) -> bool:
     """May `user` take `action` on `case` now? The case page offers exactly these forms."""
     return state_allows(action, case) and person_may(user, action, case)
 
 
-def available_actions(user: Any, case: Case) -> list[str]:
+def available_actions(user: Viewer, case: Case) -> list[str]:
     return [a for a in TRANSITIONS if may(user, a, case)]
+
+
+def is_earlier(a: Case, b: Case) -> bool:
+    """Of two reports of one problem, the earlier is kept and the later merged into it."""
+    return (a.reported_at, a.pk) < (b.reported_at, b.pk)

@@ -68,7 +68,8 @@ class AuditedAdmin(admin.ModelAdmin[M]):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
-    """The audit log can be read here, never written: no add, change or delete."""
+    """The audit log can be read here, never written: no add, change or delete. The credential
+    column names the API token or Open311 key an entry was made through (search "api_token#12")."""
 
     list_display = [
         "at",
@@ -78,6 +79,7 @@ class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
         "object_id",
         "scope_code",
         "channel",
+        "credential",
         "summary",
     ]
     list_filter = ["action", "channel", "object_type"]
@@ -86,6 +88,7 @@ class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
         "object_id",
         "scope_code",
         "summary",
+        "credential",
         "actor__username",
         "actor__full_name",
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -32,7 +33,13 @@ class AppendOnlyQuerySet(models.QuerySet[Any]):
 
 
 class AuditEntry(models.Model):
-    """Who did what, when, to which object, through which channel. Never updated, never deleted."""
+    """Who did what, when, to which object, through which channel. Never updated, never deleted.
+
+    Python refuses changes (`save` of a stored row, `delete`, the queryset's `update` and `delete`);
+    on PostgreSQL a trigger refuses UPDATE and DELETE too, so that raw SQL and other programs on the
+    database cannot rewrite the log either. A migration that must change entries has to say so with
+    `pgtrigger.ignore("core.AuditEntry:audit_entries_append_only")`.
+    """
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -50,6 +57,11 @@ class AuditEntry(models.Model):
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     summary = models.CharField(_("summary"), max_length=255, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
+    # What the actor authenticated with when it was not a signed-in session: an API token or an
+    # Open311 key, as "<kind>#<id> <shown prefix>" (never the secret). Empty for the pages, the
+    # back office and the commands. Text rather than a foreign key: core sits below the apps that
+    # own those credentials, and the entry must outlive them.
+    credential = models.CharField(_("credential"), max_length=64, blank=True, default="")
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -58,6 +70,14 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("audit log")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["object_type", "object_id", "at"])]
+        # PostgreSQL only (pgtrigger installs nothing elsewhere). TRUNCATE stays possible: the test
+        # runner empties tables with it, and only the tables' owner may run it.
+        triggers = [
+            pgtrigger.Protect(
+                name="audit_entries_append_only",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"

@@ -8,12 +8,21 @@ membership's scope code. Queries are scoped the same way, with one prefix filter
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeAlias, TypeVar, cast
 
 from django.db import models
 from django.db.models import Q
 
-from gongzhi.people.models import Membership, Role
+from .roles import Role
+
+if TYPE_CHECKING:
+    # For the annotations only: core sits below people and imports none of its modules at run time.
+    from django.contrib.auth.models import AnonymousUser
+
+    from gongzhi.people.models import User
+
+    # Who asks: a signed-in account, a request's anonymous visitor, or None (a system action).
+    Viewer: TypeAlias = User | AnonymousUser | None
 
 R = Role
 STAFF_ROLES = frozenset(
@@ -58,10 +67,47 @@ ACTIONS: dict[str, frozenset[str]] = {
     "cases.errands": frozenset(
         {R.GRID_WORKER, R.GRID_LEADER, R.COMMUNITY_WORKER, R.COMMUNITY_SECRETARY, R.ADMINISTRATOR}
     ),
+    # The errands page in the navigation: residents who ask and the grid's and community's staff
+    # who take them. Administrators may take errands too, but the entry is not theirs.
+    "cases.errands_page": frozenset(
+        {R.RESIDENT, R.GRID_WORKER, R.GRID_LEADER, R.COMMUNITY_WORKER, R.COMMUNITY_SECRETARY}
+    ),
+    # Phone-ins (12345) entered by staff, on behalf of a caller.
+    "cases.report_hotline": frozenset(
+        {
+            R.COMMUNITY_WORKER,
+            R.COMMUNITY_SECRETARY,
+            R.STREET_STAFF,
+            R.COMMAND_CENTRE_STAFF,
+            R.ADMINISTRATOR,
+        }
+    ),
+    "cases.command_map": frozenset({R.COMMAND_CENTRE_STAFF, R.ADMINISTRATOR}),
+    # Patrol reports (巡查上报): the staff of every tier that holds cases.
+    "cases.patrol": frozenset(
+        {
+            R.GRID_WORKER,
+            R.GRID_LEADER,
+            R.COMMUNITY_WORKER,
+            R.COMMUNITY_SECRETARY,
+            R.STREET_STAFF,
+            R.COMMAND_CENTRE_STAFF,
+            R.ADMINISTRATOR,
+        }
+    ),
+    # Residents ask for errands; the grid's and the community's staff take them.
+    "cases.request_errand": frozenset({R.RESIDENT}),
     # the audit log
     "core.view_audit": frozenset({R.COMMAND_CENTRE_STAFF, R.ADMINISTRATOR}),
+    # The district's administrators: tokens and keys of anyone, settings of the platform.
+    "core.administer": frozenset({R.ADMINISTRATOR}),
+    # Work tools: the workbench, the place browser, organisations (residents have their own pages).
+    "core.staff": STAFF_ROLES,
     # insights: the figures of a place (department staff see their department's instead)
     "insights.view": STAFF_ROLES - {R.DEPARTMENT_STAFF},
+    # The insights pages at all: a place's figures (insights.view), or, for department staff, their
+    # department's (insights.queries scopes those by department, not by place).
+    "insights.use": STAFF_ROLES,
 }
 
 
@@ -80,27 +126,50 @@ def _roles_for(action: str) -> frozenset[str]:
         raise KeyError(f"unknown action {action!r}: add it to core.permissions.ACTIONS") from exc
 
 
-def scope_codes(user: Any, action: str) -> list[str]:
+def _active_account(user: Viewer) -> User | None:
+    """The account behind `user` when it is signed in and active; None otherwise."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return None
+    # Only accounts are authenticated; AnonymousUser and None never get here.
+    return cast("User", user)
+
+
+def _membership_rows(account: User) -> list[tuple[str, str]]:
+    """The (role, scope code) of each active membership, read once per account object (request)."""
+    cache: dict[str, list[tuple[str, str]]] | None = getattr(account, "_gongzhi_memberships", None)
+    if cache is None:
+        # Through the account's own relation: core sits below people and imports none of its models.
+        rows = list(account.memberships.active().values_list("role", "scope_code"))
+        cache = {"rows": rows}
+        account._gongzhi_memberships = cache  # type: ignore[attr-defined]  # a per-request cache
+    return cache["rows"]
+
+
+def scope_codes(user: Viewer, action: str) -> list[str]:
     """The scope codes under which `user` may take `action` (empty: nowhere)."""
     roles = _roles_for(action)
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    account = _active_account(user)
+    if account is None:
         return []
-    cache: dict[str, list[tuple[str, str]]] | None = getattr(user, "_gongzhi_memberships", None)
-    if cache is None:
-        rows = list(Membership.objects.active().filter(user=user).values_list("role", "scope_code"))
-        cache = {"rows": rows}
-        user._gongzhi_memberships = cache
-    return sorted({code for role, code in cache["rows"] if role in roles})
+    return sorted({code for role, code in _membership_rows(account) if role in roles})
 
 
-def roles_of(user: Any) -> set[str]:
-    if not getattr(user, "is_authenticated", False):
+def roles_of(user: Viewer) -> set[str]:
+    account = _active_account(user)
+    if account is None:
         return set()
-    scope_codes(user, "places.view")  # fills the per-request cache
-    return {role for role, _code in user._gongzhi_memberships["rows"]}
+    return {role for role, _code in _membership_rows(account)}
 
 
-def can(user: Any, action: str, obj: Scoped | None = None) -> bool:
+def is_administrator(user: Viewer) -> bool:
+    """A superuser, or someone who holds the administrator role: the one test of "administrator"."""
+    account = _active_account(user)
+    if account is None:
+        return False
+    return bool(account.is_superuser) or can(account, "core.administer")
+
+
+def can(user: Viewer, action: str, obj: Scoped | None = None) -> bool:
     """May `user` take `action` on `obj` (or anywhere at all, when obj is None)?"""
     codes = scope_codes(user, action)
     if obj is None:
@@ -125,7 +194,7 @@ def prefix_filter(codes: Iterable[str], field: str) -> Q | None:
 
 
 def scoped(
-    user: Any, action: str, queryset: models.QuerySet[M], field: str = "scope_code"
+    user: Viewer, action: str, queryset: models.QuerySet[M], field: str = "scope_code"
 ) -> models.QuerySet[M]:
     """The part of `queryset` whose `field` lies inside a scope where `user` may take `action`."""
     q = prefix_filter(scope_codes(user, action), field)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.cases.models import Case, CaseStep
 from gongzhi.cases.queries import visible_cases
+from gongzhi.cases.workflow import Viewer
 
 from .indicators import Period, Scope, category_ids, overdue_cases
 from .models import CLOSE_BUCKETS
@@ -141,7 +142,7 @@ def steps_behind(
 
 
 def cases_behind(
-    user: Any, metric: str, scope: Scope, period: Period, category: Any = None
+    user: Viewer, metric: str, scope: Scope, period: Period, category: Any = None
 ) -> QuerySet[Case]:
     """The cases behind a figure, as far as `user` may see them (the same scoped list as the
     case pages)."""

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 
 from gongzhi.cases import workflow
 from gongzhi.cases.models import Category, Tier
+from gongzhi.cases.workflow import Viewer
 from gongzhi.core.errors import ActionError, NotAllowed, NotFound
-from gongzhi.core.permissions import scope_codes
+from gongzhi.core.permissions import can, scope_codes
 from gongzhi.orgs.models import Organisation, OrgKind
 from gongzhi.people.models import Membership, Role, User
 from gongzhi.places.models import Division, Grid
@@ -26,21 +27,23 @@ VIEW = "insights.view"
 WORKER_ROLES = (Role.GRID_WORKER,)
 
 
-def place_codes(user: Any) -> list[str]:
+def place_codes(user: Viewer) -> list[str]:
     """The place codes whose figures `user` may see ("" = everywhere)."""
     return scope_codes(user, VIEW)
 
 
-def covers(user: Any, code: str) -> bool:
+def covers(user: Viewer, code: str) -> bool:
     return any(code.startswith(c) for c in place_codes(user))
 
 
-def department_ids(user: Any) -> set[int]:
+def department_ids(user: Viewer) -> set[int]:
     return workflow.department_ids(user)
 
 
-def may_use_insights(user: Any) -> bool:
-    return bool(place_codes(user) or department_ids(user))
+def may_use_insights(user: Viewer) -> bool:
+    """May `user` open the insights at all: a place's figures, or their department's. The one
+    rule, in core.permissions.ACTIONS; the navigation asks the same."""
+    return can(user, "insights.use")
 
 
 # ------------------------------------------------------------------------------- names
@@ -101,7 +104,7 @@ def worker_grids(worker_id: int) -> list[str]:
     )
 
 
-def resolve_scope(user: Any, param: str) -> Scope:
+def resolve_scope(user: Viewer, param: str) -> Scope:
     """The scope named by `param`, if `user` may see it; otherwise NotFound (404), so that a
     scope one may not see is indistinguishable from one that does not exist."""
     param = (param or "").strip()
@@ -139,7 +142,7 @@ def resolve_scope(user: Any, param: str) -> Scope:
     raise missing
 
 
-def home_scopes(user: Any) -> list[Scope]:
+def home_scopes(user: Viewer) -> list[Scope]:
     """Where a viewer's figures start: the top places of their roles, then their departments."""
     codes = place_codes(user)
     if "" in codes:
@@ -157,14 +160,14 @@ def home_scopes(user: Any) -> list[Scope]:
     return scopes
 
 
-def default_scope(user: Any) -> Scope:
+def default_scope(user: Viewer) -> Scope:
     scopes = home_scopes(user)
     if not scopes:
         raise NotAllowed(_("Your roles do not include the figures of any place or department."))
     return scopes[0]
 
 
-def scope_from(user: Any, param: str | None) -> Scope:
+def scope_from(user: Viewer, param: str | None) -> Scope:
     return resolve_scope(user, param) if param else default_scope(user)
 
 
@@ -176,7 +179,7 @@ class ScopeOption:
     selected: bool = False
 
 
-def scope_options(user: Any, current: Scope) -> list[ScopeOption]:
+def scope_options(user: Viewer, current: Scope) -> list[ScopeOption]:
     """The scope picker: the viewer's home scopes, the places between them and the current one,
     the current one's children, and the departments the viewer may see. Nothing outside the
     viewer's scope is offered."""
@@ -232,7 +235,7 @@ def child_places(scope: Scope) -> list[tuple[str, str]]:
     ]
 
 
-def visible_departments(user: Any) -> QuerySet[Organisation]:
+def visible_departments(user: Viewer) -> QuerySet[Organisation]:
     """Departments whose scoreboard row the viewer may see: those in a place they cover, and their
     own."""
     codes = place_codes(user)

@@ -25,7 +25,7 @@ from gongzhi.cases.models import OPEN_STATUSES, Case, Category
 from gongzhi.core.errors import ActionError, NotAllowed, NotFound
 from gongzhi.places.models import Division, Grid
 from gongzhi.places.queries import grids_feature_collection
-from gongzhi.web.views import page_view
+from gongzhi.web.pages import page_view
 
 from . import queries
 from .assessments import (

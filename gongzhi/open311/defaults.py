@@ -1,17 +1,13 @@
 """The Open311 settings shipped with gongzhi: attributes for a few default categories, and one batch
-service. They are added when those categories are created (see apps.py), and by
-`manage.py open311_defaults` to a database whose categories already exist. Administrators change
-them in the back office."""
+service. `actions.apply_defaults` gives them to a category: the Open311 endpoints do so for a
+default category that has no Open311 settings yet, and `manage.py open311_defaults` for every one.
+Administrators change them in the back office."""
 
 from __future__ import annotations
 
-from typing import Any
+from gongzhi.cases.models import Kind
 
-from django.db import transaction
-
-from gongzhi.cases.models import Category, Kind
-
-from .models import Datatype, ServiceAttribute, ServiceProfile, ServiceType
+from .models import Datatype
 
 # (kind, code) → attributes: (code, datatype, required, order, question, values)
 ATTRIBUTES: dict[tuple[str, str], list[tuple[str, str, bool, int, str, list[dict[str, str]]]]] = {
@@ -72,42 +68,6 @@ ATTRIBUTES: dict[tuple[str, str], list[tuple[str, str, bool, int, str, list[dict
 BATCH: set[tuple[str, str]] = {(Kind.EVENT, "0603")}  # 旧房改造
 
 
-def apply_defaults(category: Category) -> int:
-    """Add the shipped attributes and service type of `category` where missing; returns how many
-    rows were added."""
-    added = 0
-    key = (category.kind, category.code)
-    for code, datatype, required, order, question, values in ATTRIBUTES.get(key, []):
-        _row, created = ServiceAttribute.objects.get_or_create(
-            category=category,
-            code=code,
-            defaults={
-                "datatype": datatype,
-                "required": required,
-                "order": order,
-                "description": question,
-                "values": values,
-            },
-        )
-        added += created
-    if key in BATCH:
-        _profile, created = ServiceProfile.objects.get_or_create(
-            category=category, defaults={"type": ServiceType.BATCH}
-        )
-        added += created
-    return added
-
-
-def load_defaults() -> int:
-    """Apply the defaults to every category that has them."""
-    added = 0
-    with transaction.atomic():
-        for category in Category.objects.filter(parent__isnull=False):
-            added += apply_defaults(category)
-    return added
-
-
-def on_category_saved(sender: Any, instance: Category, created: bool, **kwargs: Any) -> None:
-    """post_save of Category: a new minor class gets its shipped Open311 settings."""
-    if created and instance.parent_id is not None and not kwargs.get("raw"):
-        apply_defaults(instance)
+def shipped() -> set[tuple[str, str]]:
+    """The (kind, code) of every category that has shipped settings."""
+    return set(ATTRIBUTES) | BATCH

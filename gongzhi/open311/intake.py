@@ -1,6 +1,7 @@
 """POST requests: a client's service request becomes a case through `cases.actions.report`, reported
 by the client's service account with source Open311 — at once (realtime and blackbox services) or
-by a background task after a token is returned (batch services)."""
+by a background task after a token is returned (batch services). The reading and checking of the
+request is here; the writes are in `actions` (which the task in `tasks` calls too)."""
 
 from __future__ import annotations
 
@@ -11,19 +12,17 @@ from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Length
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from shapely.geometry import shape
 
-from gongzhi.cases import actions
-from gongzhi.cases.models import Case, Category, Source
+from gongzhi.cases.models import Category
 from gongzhi.core.errors import ActionError
-from gongzhi.core.models import Channel
 from gongzhi.places.locator import check_position, locate
 from gongzhi.places.models import Estate, Grid
 
-from . import services
+from . import services, tasks
+from .actions import make_case
 from .formats import Open311Error
 from .models import ApiKey, Open311Request, ServiceType
 
@@ -128,34 +127,6 @@ def _description(category: Category, text: str, answers: list[services.Answer], 
     return combined if len(combined) <= MAX_DESCRIPTION else text
 
 
-def make_case(record: Open311Request, photos: Any = ()) -> Case:
-    """Report the case a received request describes, through the case platform's action."""
-    data = record.payload
-    with transaction.atomic():
-        result = actions.report(
-            record.api_key.service_account,
-            category=record.category,
-            description=data["description"],
-            lat=data["lat"],
-            lng=data["lng"],
-            photos=photos,
-            source=Source.OPEN311,
-            address=data.get("address", ""),
-            idempotency_key=data.get("idempotency_key", ""),
-            channel=Channel.OPEN311,
-        )
-        if not result.created:
-            # A retry with the same idempotency key: the first call's case, recorded once.
-            first = Open311Request.objects.filter(case=result.case).first()
-            if first is not None:
-                return result.case
-        record.case = result.case
-        record.state = Open311Request.State.CREATED
-        record.processed_at = timezone.now()
-        record.save()
-    return result.case
-
-
 def submit(request: HttpRequest, key: ApiKey) -> dict[str, Any]:
     """Check a POST requests call and act on it. Returns the one element of the response array."""
     form = request.POST
@@ -226,9 +197,7 @@ def submit(request: HttpRequest, key: ApiKey) -> dict[str, Any]:
 
 
 def enqueue(record_id: int) -> None:
-    from .tasks import make_case_for_token
-
-    make_case_for_token.enqueue(record_id)
+    tasks.make_case_for_token.enqueue(record_id)
 
 
 def token_status(token: str) -> dict[str, Any]:

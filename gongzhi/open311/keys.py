@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from gongzhi.core import audit
 from gongzhi.core.errors import ActionError, NotAllowed, NotFound
 from gongzhi.core.models import Channel
-from gongzhi.core.permissions import roles_of
-from gongzhi.people.models import Role, User
+from gongzhi.core.permissions import is_administrator
+from gongzhi.people.models import User
 
 from .models import ApiKey
 
@@ -28,16 +28,17 @@ def hash_key(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def may_manage_keys(actor: Any) -> bool:
+def may_manage_keys(actor: User | AnonymousUser | None) -> bool:
     """Administrators; `actor=None` is the operator at the command line."""
-    if actor is None:
-        return True
-    if not getattr(actor, "is_authenticated", False):
-        return False
-    return bool(actor.is_superuser) or Role.ADMINISTRATOR in roles_of(actor)
+    return actor is None or is_administrator(actor)
 
 
-def issue_key(actor: Any, name: str, *, channel: str = Channel.WEB) -> tuple[ApiKey, str]:
+def key_label(key: ApiKey) -> str:
+    """How the audit log names a key: its id and the characters shown in the back office."""
+    return audit.credential_label("open311_key", key.pk, key.prefix)
+
+
+def issue_key(actor: User | None, name: str, *, channel: str = Channel.WEB) -> tuple[ApiKey, str]:
     """A new key for the client application `name`, with its own service account. Returns the key
     row and the key itself, which is not stored and cannot be shown again."""
     if not may_manage_keys(actor):
@@ -60,7 +61,7 @@ def issue_key(actor: Any, name: str, *, channel: str = Channel.WEB) -> tuple[Api
             prefix=raw[:PREFIX_LENGTH],
             key_hash=hash_key(raw),
             service_account=account,
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by=actor,
         )
         audit.record(
             actor,
@@ -89,7 +90,7 @@ def find_key(text: str) -> ApiKey:
     raise NotFound(_("No such Open311 API key."))
 
 
-def revoke_key(actor: Any, key: ApiKey, *, channel: str = Channel.WEB) -> ApiKey:
+def revoke_key(actor: User | None, key: ApiKey, *, channel: str = Channel.WEB) -> ApiKey:
     """The key stops working at once and its service account is deactivated. Revoking twice
     changes nothing."""
     if not may_manage_keys(actor):
@@ -99,7 +100,7 @@ def revoke_key(actor: Any, key: ApiKey, *, channel: str = Channel.WEB) -> ApiKey
         if key.revoked_at is not None:
             return key
         key.revoked_at = timezone.now()
-        key.revoked_by = actor if getattr(actor, "is_authenticated", False) else None
+        key.revoked_by = actor
         key.save(update_fields=["revoked_at", "revoked_by"])
         account = key.service_account
         account.is_active = False

@@ -19,6 +19,7 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongzhi.cases import labels
 from gongzhi.cases.models import OPEN_STATUSES, Case, CaseStep
 
 from . import services, timeline
@@ -171,7 +172,7 @@ def find_updates(form: Any, key: ApiKey | None) -> list[dict[str, Any]]:
 
 
 def update_entry(step: CaseStep, last_close_id: int | None) -> dict[str, Any]:
-    summary = str(timeline.PUBLIC_STEPS.get(step.action, step.action))
+    summary = str(labels.PUBLIC_STEP.get(step.action, step.action))
     reporter = step.case.reporter
     names = [reporter.full_name] if reporter is not None else []
     text = timeline.step_text(step, step.case, last_close_id, names)

@@ -23,6 +23,7 @@ from typing import Any
 from django.db.models import Min, Q, QuerySet
 from django.http import HttpRequest
 
+from gongzhi.cases import labels
 from gongzhi.cases.models import Case, CasePhoto, CaseStep, Category, Status, Tier
 from gongzhi.cases.queries import visible_cases
 from gongzhi.core import audit
@@ -167,7 +168,7 @@ def _status_notes(case: Case, public: bool, names: list[str]) -> str:
     if case.status in (Status.CLOSED, Status.DECLINED) and case.public_answer:
         return timeline.scrub(case.public_answer, names) if public else case.public_answer
     if case.status == Status.VOID and case.duplicate_of_id and case.duplicate_of is not None:
-        return str(timeline.PUBLIC_STEPS["void"]) + " · " + case.duplicate_of.number
+        return str(labels.PUBLIC_STEP["void"]) + " · " + case.duplicate_of.number
     return str(case.get_status_display())
 
 

@@ -3,12 +3,13 @@ answers with the case number)."""
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.utils import timezone
 from django_tasks import task
 
+from gongzhi.core import audit
 from gongzhi.core.errors import ActionError
 
+from .actions import make_case, refuse_request
+from .keys import key_label
 from .models import Open311Request
 
 
@@ -16,8 +17,6 @@ from .models import Open311Request
 def make_case_for_token(record_id: int) -> str:
     """Report the case; a refusal is kept on the request and told through its token. Running it
     twice makes one case (the token is the report's idempotency key)."""
-    from .intake import make_case
-
     record = (
         Open311Request.objects.select_related("api_key__service_account", "category")
         .filter(pk=record_id)
@@ -25,12 +24,10 @@ def make_case_for_token(record_id: int) -> str:
     )
     if record is None or record.state != Open311Request.State.PENDING:
         return record.state if record else "missing"
-    try:
-        make_case(record)
-    except ActionError as exc:
-        with transaction.atomic():
-            record.state = Open311Request.State.FAILED
-            record.error = exc.message[:500]
-            record.processed_at = timezone.now()
-            record.save(update_fields=["state", "error", "processed_at"])
+    # The request came with this key: the entries written now, long after, still name it.
+    with audit.acting_with(key_label(record.api_key)):
+        try:
+            make_case(record)
+        except ActionError as exc:
+            record = refuse_request(record, exc)
     return record.state

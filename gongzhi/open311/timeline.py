@@ -8,9 +8,9 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.cases import labels
 from gongzhi.cases.models import Case, CaseStep, Rating, Status, Tier
 from gongzhi.people.privacy import mask_id_number, mask_phone
 
@@ -57,31 +57,6 @@ STATE_OF_STATUS: dict[str, str] = {
     S.VOID: CANCELLED,
 }
 
-# The steps Open311 shows, in public words. Extension requests and refusals, call-backs and the
-# departments' own check-ins stay inside.
-PUBLIC_STEPS: dict[str, Promise] = {
-    "report": _("Reported"),
-    "confirm": _("Confirmed as real and in scope"),
-    "register": _("Registered"),
-    "decline": _("Not registered"),
-    "dispatch": _("Dispatched"),
-    "accept": _("Taken on by the handler"),
-    "respond": _("The handler reported the result"),
-    "return": _("Returned by the handler"),
-    "escalate": _("Reported up to the next tier"),
-    "approve_extension": _("More time granted"),
-    "verify": _("Checked on site"),
-    "rework": _("Sent back for rework"),
-    "close": _("Closed"),
-    "rate": _("Rated by the reporter"),
-    "shelve": _("Recorded as not solvable for now"),
-    "unshelve": _("Taken up again"),
-    "supervise": _("Under supervision"),
-    "remind": _("Reminder sent"),
-    "void": _("Void"),
-    "merge": _("Another report of the same problem joined this case"),
-    "summon": _("Departments summoned"),
-}
 # The steps that move a case to another extended state (the updates a client follows).
 STATE_STEPS = frozenset(
     {
@@ -184,12 +159,12 @@ def notes(case: Case, steps: Sequence[CaseStep], names: Sequence[str] = ()) -> l
         {
             "datetime": s.at,
             "type": s.action,
-            "summary": str(PUBLIC_STEPS[s.action]),
+            "summary": str(labels.PUBLIC_STEP[s.action]),
             "extended_status": step_state(s.action, s.to_status, s.data)
             if s.action in STATE_STEPS
             else None,
             "description": step_text(s, case, last_close, names),
         }
         for s in steps
-        if s.action in PUBLIC_STEPS
+        if s.action in labels.PUBLIC_STEP
     ]

@@ -30,6 +30,7 @@ from gongzhi.cases import actions, workflow
 from gongzhi.cases.models import Case, CaseStep, Status, Tier
 from gongzhi.core.errors import ActionError
 from gongzhi.core.models import Channel
+from gongzhi.people.models import User
 
 from . import timeline as t
 from .formats import Open311Error
@@ -37,11 +38,11 @@ from .intake import param
 from .models import ApiKey, ReceivedUpdate
 
 S = Status
-Act = Callable[[Any, Case, str, Any], Case]
+Act = Callable[[User, Case, str, Any], Case]
 CH = Channel.OPEN311
 
 
-def _dispatch(actor: Any, case: Case, note: str, form: Any) -> Case:
+def _dispatch(actor: User, case: Case, note: str, form: Any) -> Case:
     rule = case.rule
     if rule.department is not None:
         return actions.dispatch(
@@ -50,7 +51,7 @@ def _dispatch(actor: Any, case: Case, note: str, form: Any) -> Case:
     return actions.dispatch(actor, case.pk, tier=rule.lowest_tier, note=note, channel=CH)
 
 
-def _void_duplicate(actor: Any, case: Case, note: str, form: Any) -> Case:
+def _void_duplicate(actor: User, case: Case, note: str, form: Any) -> Case:
     number = param(form, "duplicate_of")
     if not number:
         raise Open311Error(

@@ -1,5 +1,6 @@
 """The Open311 GeoReport v2 endpoints under /open311/v2/: each path carries its format (.xml or
-.json); every refusal is the error array with 400, 403 or 404."""
+.json); every refusal is the error array with 400, 403 or 404. Each request runs in an audit scope
+in which the api_key it sends is named to every entry it writes."""
 
 from __future__ import annotations
 
@@ -16,9 +17,10 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from gongzhi.core import audit
 from gongzhi.core.errors import ActionError
 
-from . import intake, keys, search, serialisers, services, updates
+from . import actions, intake, keys, search, serialisers, services, updates
 from .formats import CONTENT_TYPES, JSON, XML, Open311Error, error_response, render, w3c
 from .models import ApiKey, ServiceAttribute, ServiceProfile
 
@@ -47,7 +49,8 @@ def endpoint(*methods: str) -> Callable[[View], View]:
                 response["Allow"] = ", ".join(sorted(allowed))
                 return response
             try:
-                return view(request, fmt, **kwargs)
+                with audit.credential_scope():
+                    return view(request, fmt, **kwargs)
             except Open311Error as exc:
                 return error_response(fmt, exc.status, *exc.descriptions)
             except ActionError as exc:
@@ -70,6 +73,7 @@ def _key(request: HttpRequest, *, required: bool) -> ApiKey | None:
     key = keys.authenticate(raw)
     if key is None:
         raise Open311Error(403, _("api_key is not valid, or has been revoked."))
+    audit.name_credential(keys.key_label(key))
     return key
 
 
@@ -85,6 +89,7 @@ def _true(request: HttpRequest, name: str) -> bool:
 
 @endpoint("GET")
 def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
+    actions.provide_defaults()  # the changeset counts the services' settings
     latest = [
         INTERFACE_CHANGED,
         ServiceAttribute.objects.aggregate(at=Max("updated_at"))["at"],
@@ -125,11 +130,13 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @endpoint("GET")
 def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
+    actions.provide_defaults()
     return render(fmt, "services", services.service_list())
 
 
 @endpoint("GET")
 def service_definition(request: HttpRequest, fmt: str, code: str) -> HttpResponse:
+    actions.provide_defaults()
     return render(fmt, "service_definition", services.definition(services.find_service(code)))
 
 
@@ -138,6 +145,7 @@ def requests_view(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
         key = _key(request, required=True)
         assert key is not None
+        actions.provide_defaults()  # the attributes the request is checked against
         return _private(render(fmt, "service_requests", [intake.submit(request, key)]), key)
     key = _key(request, required=False)
     cases = search.find_requests(request.GET, key)

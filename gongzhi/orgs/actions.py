@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -14,6 +14,9 @@ from gongzhi.core.permissions import can
 
 from .models import CommitteeSeat, Organisation, OrgKind, PartyStatus
 
+if TYPE_CHECKING:
+    from gongzhi.people.models import User
+
 # Which kinds may sit under which in the party network (the four-level service network).
 PARENT_KINDS: dict[str, set[str]] = {
     OrgKind.COMMUNITY_COMMITTEE: {OrgKind.STREET_WORKING_COMMITTEE},
@@ -24,7 +27,7 @@ PARENT_KINDS: dict[str, set[str]] = {
 
 
 def create_organisation(
-    actor: Any,
+    actor: User | None,
     name: str,
     kind: str,
     scope_code: str,
@@ -79,9 +82,9 @@ def create_organisation(
 
 
 def add_committee_seat(
-    actor: Any,
+    actor: User | None,
     committee: Organisation,
-    person: Any,
+    person: User,
     position: str,
     *,
     from_unit: Organisation | None = None,

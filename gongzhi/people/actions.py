@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +18,9 @@ from gongzhi.places.models import Division, Grid
 
 from .models import Membership, Role, User
 from .privacy import mask_id_number, mask_phone
+
+if TYPE_CHECKING:
+    from gongzhi.orgs.models import Organisation
 
 # Roles whose scope must be a grid, and those whose scope is a division of a given level.
 GRID_SCOPED = {
@@ -66,7 +69,7 @@ class Contact:
     masked: bool
 
 
-def contact_for(viewer: Any, person: User) -> Contact:
+def contact_for(viewer: User, person: User) -> Contact:
     """The phone and ID number as `viewer` may see them in a list: always masked for others."""
     if viewer.pk == person.pk:
         return Contact(person.phone or "", person.id_number or "", masked=False)
@@ -74,7 +77,7 @@ def contact_for(viewer: Any, person: User) -> Contact:
 
 
 def reveal_personal_data(
-    viewer: Any, person: User, *, reason: str = "", channel: str = Channel.WEB
+    viewer: User, person: User, *, reason: str = "", channel: str = Channel.WEB
 ) -> Contact:
     """The full phone and ID number, for those whose work needs them; every view is logged."""
     if viewer.pk != person.pk and not can(
@@ -119,12 +122,12 @@ def check_scope(role: str, scope_code: str) -> None:
 
 
 def assign_role(
-    actor: Any,
+    actor: User | None,
     person: User,
     role: str,
     scope_code: str,
     *,
-    organisation: Any = None,
+    organisation: Organisation | None = None,
     title: str = "",
     is_full_time: bool = True,
     started_on: dt.date | None = None,
@@ -166,7 +169,7 @@ def assign_role(
 
 
 def end_membership(
-    actor: Any,
+    actor: User,
     membership: Membership,
     *,
     ended_on: dt.date | None = None,

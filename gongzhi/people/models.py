@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.roles import Role as Role  # the roles live below every app; re-exported
+
 phone_validator = RegexValidator(r"^1[3-9]\d{9}$", _("Enter an 11-digit mainland mobile number."))
 id_number_validator = RegexValidator(
     r"^\d{17}[\dX]$", _("Enter an 18-character resident ID number (digits, last may be X).")
@@ -45,21 +47,6 @@ class User(AbstractUser):
 
     def get_full_name(self) -> str:
         return self.full_name or self.username
-
-
-class Role(models.TextChoices):
-    RESIDENT = "resident", _("Resident")
-    BUILDING_HEAD = "building_head", _("Building head")
-    ENTRANCE_HEAD = "entrance_head", _("Entrance head")
-    GRID_WORKER = "grid_worker", _("Grid worker")
-    GRID_LEADER = "grid_leader", _("Grid leader")
-    GRID_INSTRUCTOR = "grid_instructor", _("Grid instructor")
-    COMMUNITY_WORKER = "community_worker", _("Community worker")
-    COMMUNITY_SECRETARY = "community_secretary", _("Community secretary")
-    STREET_STAFF = "street_staff", _("Street staff")
-    DEPARTMENT_STAFF = "department_staff", _("Department staff")
-    COMMAND_CENTRE_STAFF = "command_centre_staff", _("Command-centre staff")
-    ADMINISTRATOR = "administrator", _("Administrator")
 
 
 class ActiveMembershipQuerySet(models.QuerySet["Membership"]):

@@ -9,7 +9,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -25,6 +25,9 @@ from gongzhi.core.permissions import can
 from . import locator
 from .models import Division, Grid
 from .sources import SourceRow
+
+if TYPE_CHECKING:
+    from gongzhi.people.models import User
 
 
 class ImportRowError(ActionError):
@@ -72,13 +75,13 @@ def _chunks(codes: list[str], size: int = 5000) -> Iterable[list[str]]:
 def import_divisions(
     rows: Iterable[SourceRow],
     *,
-    actor: Any = None,
+    actor: User | None = None,
     channel: str = Channel.COMMAND,
     progress: Callable[[Iterable[SourceRow]], Iterable[SourceRow]] | None = None,
 ) -> ImportResult:
     """Create or update divisions from `rows` (parents before children). All or nothing; re-running
     with the same data changes nothing."""
-    if actor is not None and not getattr(actor, "is_superuser", False):
+    if actor is not None and not actor.is_superuser:
         raise NotAllowed(_("Only an administrator may import divisions."))
     result = ImportResult()
     checked: dict[str, SourceRow] = {}
@@ -202,7 +205,7 @@ def _apply_boundary(grid: Grid, boundary: dict[str, Any] | None) -> None:
 
 
 def save_grid(
-    actor: Any,
+    actor: User | None,
     community: Division,
     number: int,
     *,
@@ -256,7 +259,7 @@ def save_grid(
 
 
 def update_grid_boundary(
-    actor: Any,
+    actor: User,
     grid: Grid,
     boundary: Any,
     *,

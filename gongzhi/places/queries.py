@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 
 from gongzhi.core.errors import NotFound
 from gongzhi.core.permissions import can, scope_codes, scoped
-from gongzhi.people.models import Membership, Role
+from gongzhi.people.models import Membership, Role, User
 
 from .models import Division, Grid
 
 
-def top_divisions(user: Any) -> QuerySet[Division]:
+def top_divisions(user: User) -> QuerySet[Division]:
     """The divisions a user's scopes start at: where the place browser opens."""
     codes = scope_codes(user, "places.view")
     if "" in codes:
@@ -25,7 +25,7 @@ def top_divisions(user: Any) -> QuerySet[Division]:
     return Division.objects.filter(code__in=division_codes)
 
 
-def get_division(user: Any, code: str) -> Division:
+def get_division(user: User, code: str) -> Division:
     """A division the user may browse: inside one of their scopes, or an ancestor of one (by name only)."""
     division = Division.objects.filter(code=code).select_related("parent").first()
     if division is None or not (
@@ -35,11 +35,11 @@ def get_division(user: Any, code: str) -> Division:
     return division
 
 
-def is_ancestor_of_scope(user: Any, code: str) -> bool:
+def is_ancestor_of_scope(user: User, code: str) -> bool:
     return any(s.startswith(code) for s in scope_codes(user, "places.view"))
 
 
-def visible_children(user: Any, division: Division) -> QuerySet[Division]:
+def visible_children(user: User, division: Division) -> QuerySet[Division]:
     codes = scope_codes(user, "places.view")
     children = division.children.all()
     # Children inside a scope, or on the way down to one.
@@ -51,11 +51,11 @@ def visible_children(user: Any, division: Division) -> QuerySet[Division]:
     return children.filter(q) if codes else children.none()
 
 
-def visible_grids(user: Any, under: str = "") -> QuerySet[Grid]:
+def visible_grids(user: User, under: str = "") -> QuerySet[Grid]:
     return scoped(user, "places.view", Grid.objects.filter(code__startswith=under), field="code")
 
 
-def get_grid(user: Any, code: str) -> Grid:
+def get_grid(user: User, code: str) -> Grid:
     grid = visible_grids(user).select_related("community__parent").filter(code=code).first()
     if grid is None:
         raise NotFound(_("No such grid, or you may not see it."))

@@ -1,4 +1,8 @@
-"""The navigation a person sees, from the roles they hold (a template context processor)."""
+"""The navigation a person sees, from what they may do (a template context processor).
+
+Each entry asks `can()` with an action of core.permissions.ACTIONS, so the bar and the pages it
+links to answer from the same table.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.models import Notification
-from gongzhi.core.permissions import STAFF_ROLES, can, roles_of
-from gongzhi.insights.queries import may_use_insights
+from gongzhi.core.permissions import can, roles_of
 from gongzhi.people.models import Role
 
 
@@ -48,15 +51,6 @@ _SECTIONS = {
         "insights:report",
     },
 }
-ERRAND_ROLES = frozenset(
-    {
-        Role.RESIDENT,
-        Role.GRID_WORKER,
-        Role.GRID_LEADER,
-        Role.COMMUNITY_WORKER,
-        Role.COMMUNITY_SECRETARY,
-    }
-)
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -69,8 +63,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     def item(name: str, label: Any, icon: str) -> NavItem:
         return NavItem(reverse(name), label, icon, current in _SECTIONS[name])
 
-    roles = roles_of(user)
-    staff = bool(roles & STAFF_ROLES)
+    held = roles_of(user)
+    staff = can(user, "core.staff")
     items = [item("web:home", _("Home"), "house")]
     if staff:
         items.append(item("cases:workbench", _("Workbench"), "kanban"))
@@ -78,11 +72,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         # Staff report (patrol, phone-in) and open the case map from the workbench's buttons.
         items.append(item("cases:report", _("Report"), "camera"))
         items.append(item("cases:my_reports", _("My reports"), "list-check"))
-    if roles & ERRAND_ROLES:
+    if can(user, "cases.errands_page"):
         items.append(item("cases:errands", _("Errands"), "person-raised-hand"))
     if not staff:
         items.append(item("cases:echo_wall", _("Echo wall"), "chat-square-quote"))
-    if may_use_insights(user):
+    # The same rule as insights.queries.may_use_insights, which guards the pages themselves.
+    if can(user, "insights.use"):
         # (until the insights URLs are mounted in the URL map, there is nothing to link to)
         with suppress(NoReverseMatch):
             items.append(item("insights:dashboard", _("Insights"), "bar-chart-line"))
@@ -97,7 +92,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(NavItem(reverse("admin:index"), _("Back office"), "gear"))
     return {
         "nav_items": items,
-        "nav_roles": [label for value, label in Role.choices if value in roles],
+        "nav_roles": [label for value, label in Role.choices if value in held],
         "nav_unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
         "nav_notifications_active": current == "web:notifications",
     }

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, IntegerField, QuerySet, Sum, When
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -21,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from gongzhi.cases import labels as cases_labels
 from gongzhi.core.errors import ActionError, NotAllowed, NotFound
 from gongzhi.core.models import AuditEntry, Notification
 from gongzhi.core.permissions import can, scoped
@@ -38,8 +37,10 @@ from gongzhi.places.queries import (
     visible_children,
     visible_grids,
 )
-
-View = Callable[..., HttpResponse]
+from gongzhi.web.pages import current_user as _user
+from gongzhi.web.pages import is_htmx as _is_htmx
+from gongzhi.web.pages import page_view
+from gongzhi.web.pages import paginate as _page
 
 GRIDS_PER_PAGE = 100
 ORGANISATIONS_PER_PAGE = 100
@@ -63,46 +64,20 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "admin.add": gettext_lazy("Added in the back office"),
     "admin.change": gettext_lazy("Changed in the back office"),
     "admin.delete": gettext_lazy("Deleted in the back office"),
+    "people.load_demo_residents": gettext_lazy("Loaded the demo residents"),
+    "api.issue_token": gettext_lazy("Issued an API token"),
+    "api.revoke_token": gettext_lazy("Revoked an API token"),
+    "open311.issue_key": gettext_lazy("Issued an Open311 key"),
+    "open311.revoke_key": gettext_lazy("Revoked an Open311 key"),
+    "open311.apply_defaults": gettext_lazy("Applied the Open311 service defaults"),
+    "open311.refuse_request": gettext_lazy("Refused an Open311 request"),
+    "open311.view_personal_data": gettext_lazy("Viewed personal data through Open311"),
+    # Each domain app names its own actions in its labels module.
+    **cases_labels.AUDIT,
 }
 
 
 # ---------------------------------------------------------------- plumbing
-
-
-def _user(request: HttpRequest) -> User:
-    """The signed-in account (the views below are all behind login_required)."""
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def _error_response(request: HttpRequest, exc: ActionError) -> HttpResponse:
-    """A refused action as a page (or an htmx fragment) with the action's status and message."""
-    template = "web/_error_fragment.html" if _is_htmx(request) else "web/error.html"
-    return render(
-        request, template, {"message": exc.message, "status": exc.status}, status=exc.status
-    )
-
-
-def page_view(view: View) -> View:
-    """Login required, and ActionErrors become a page with their status and message."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except ActionError as exc:
-            return _error_response(request, exc)
-
-    return login_required(wrapper)
-
-
-def _page(request: HttpRequest, items: QuerySet[Any], per_page: int) -> Page[Any]:
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
 
 
 def _place_names(user: User, codes: Iterable[str]) -> dict[str, str]:

@@ -3,12 +3,10 @@ errors. Screenshots for a person to look at: /tmp/gongzhi-cases-<page>-<desktop|
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page
 from shapely.geometry import shape
 
 from gongzhi.cases import actions
@@ -16,29 +14,11 @@ from gongzhi.cases.models import Case, Category
 from gongzhi.conftest import PASSWORD, Cast
 from gongzhi.people.models import User
 from gongzhi.places.models import Grid
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from gongzhi.testing import PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": PHONE}
 
 
 def _report(cast: Cast, grid: Grid, name: str, words: str) -> Case:

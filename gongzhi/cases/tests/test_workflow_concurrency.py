@@ -58,13 +58,13 @@ def at_once(*calls: Callable[[], Any]) -> list[Any]:
 def slow_counters(monkeypatch: pytest.MonkeyPatch) -> None:
     """Hold each transaction open a moment after its checks, so that without the row lock both
     would pass their checks before either wrote."""
-    bump = actions._count
+    bump = actions.base.count
 
     def slow(*args: Any, **kwargs: Any) -> None:
         time.sleep(0.3)
         bump(*args, **kwargs)
 
-    monkeypatch.setattr(actions, "_count", slow)
+    monkeypatch.setattr(actions.base, "count", slow)
 
 
 def test_two_people_confirm_the_same_case_at_once_and_one_wins(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
 from gongzhi.conftest import SHUANGAN, STREET, XINGGONG, YUXIANGYUAN, Cast
 from gongzhi.core.errors import NotAllowed
@@ -17,7 +18,7 @@ from gongzhi.places.models import Grid
 pytestmark = pytest.mark.django_db
 
 
-def visible_grid_codes(user: object) -> set[str]:
+def visible_grid_codes(user: User | AnonymousUser) -> set[str]:
     return set(
         scoped(user, "places.view", Grid.objects.all(), field="code").values_list("code", flat=True)
     )

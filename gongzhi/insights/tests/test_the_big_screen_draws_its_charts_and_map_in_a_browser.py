@@ -6,14 +6,12 @@ report prints. No console errors anywhere. Screenshots go to /tmp/gongzhi-insigh
 from __future__ import annotations
 
 import datetime as dt
-import os
 import random
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request
 
 from gongzhi.cases import actions
 from gongzhi.cases.models import Case, Category
@@ -22,26 +20,7 @@ from gongzhi.places.models import Grid
 
 from .conftest import URLS, counter, report_in
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.urls(URLS)]
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from django.db import transaction
 from gongzhi.cases.actions import load_default_categories
 from gongzhi.core import audit
 from gongzhi.core.models import Channel
+from gongzhi.open311.actions import load_defaults as load_open311_defaults
 from gongzhi.orgs.actions import add_committee_seat, create_organisation
 from gongzhi.orgs.models import CommitteeSeat, Organisation, OrgKind, PartyStatus
 from gongzhi.people.actions import assign_role
@@ -407,6 +408,7 @@ def seed(seed: int = 2026) -> SeedResult:
     staff(Role.COMMAND_CENTRE_STAFF, DISTRICT)
 
     load_default_categories(channel=ch)
+    load_open311_defaults(None, channel=ch)
 
     # The demo accounts.
     home_grid = grids_by_community[HOME_COMMUNITY][0]

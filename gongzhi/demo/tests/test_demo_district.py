@@ -1,15 +1,13 @@
-"""The demo district loads once, the same every time, with a login for every role; settings fail loudly."""
+"""The demo district loads once, the same every time, with a login for every role."""
 
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
-from gongzhi.core import demo
+from gongzhi.demo import district as demo
 from gongzhi.people.models import Membership, Role, User
 from gongzhi.places.models import Division, Grid
-from gongzhi.settings import envbool, envint
 
 
 @pytest.mark.django_db
@@ -38,14 +36,3 @@ def test_the_demo_district_has_the_real_communities_grids_people_and_a_login_per
 def test_the_id_check_digit_follows_iso_7064() -> None:
     assert demo.id_check_digit("11010519491231002") == "X"
     assert demo.id_check_digit("13080319800101123") == "7"
-
-
-def test_settings_helpers_refuse_values_they_cannot_read(monkeypatch) -> None:
-    monkeypatch.setenv("GZ_FLAG", "maybe")
-    with pytest.raises(ImproperlyConfigured):
-        envbool("GZ_FLAG", False)
-    monkeypatch.setenv("GZ_NUM", "ten")
-    with pytest.raises(ImproperlyConfigured):
-        envint("GZ_NUM", 1)
-    monkeypatch.setenv("GZ_FLAG", "yes")
-    assert envbool("GZ_FLAG", False) is True

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import translation
 
-from gongzhi.core import demo
+from gongzhi.demo import district as demo
 
 
 class Command(BaseCommand):
