@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongzhi.core import audit
+from gongzhi.core import audit, idempotency
 from gongzhi.core.clock import Clock, add_time
 from gongzhi.core.errors import ActionError, Conflict, NotAllowed, NotFound
-from gongzhi.core.models import Channel, IdempotencyKey
+from gongzhi.core.models import Channel
 from gongzhi.core.notify import notify
 from gongzhi.core.permissions import can
 
@@ -48,12 +48,13 @@ def request_errand(
     if wanted_on is not None and wanted_on < timezone.localdate():
         raise ActionError(_("The date wanted has passed."), field="wanted_on")
     with transaction.atomic():
-        if idempotency_key:
-            previous = IdempotencyKey.objects.filter(
-                scope="cases.errand", user_key=str(user.pk), key=idempotency_key[:64]
-            ).first()
-            if previous is not None:
-                return Errand.objects.get(pk=int(previous.object_id))
+        made = (
+            idempotency.remembered("cases.errand", user.pk, idempotency_key)
+            if idempotency_key
+            else None
+        )
+        if made is not None:
+            return Errand.objects.get(pk=int(made))
         now = timezone.now()
         errand = Errand.objects.create(
             number=f"tmp-{uuid.uuid4().hex[:16]}",
@@ -67,12 +68,7 @@ def request_errand(
         errand.number = f"D{timezone.localtime(now):%Y%m%d}{errand.pk:06d}"
         errand.save(update_fields=["number"])
         if idempotency_key:
-            IdempotencyKey.objects.create(
-                scope="cases.errand",
-                user_key=str(user.pk),
-                key=idempotency_key[:64],
-                object_id=str(errand.pk),
-            )
+            idempotency.remember("cases.errand", user.pk, idempotency_key, errand.pk)
         audit.record(actor, "cases.request_errand", errand, channel=channel, summary=what)
         notify(
             grid_staff(Case(grid_code=errand.grid_code)),

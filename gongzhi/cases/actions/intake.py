@@ -9,9 +9,9 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongzhi.core import audit
+from gongzhi.core import audit, idempotency
 from gongzhi.core.errors import ActionError, NotAllowed
-from gongzhi.core.models import Channel, IdempotencyKey
+from gongzhi.core.models import Channel
 from gongzhi.people.models import User
 from gongzhi.places.locator import locate, to_wgs84
 
@@ -93,12 +93,7 @@ def report(
             if idempotency_key:
                 # A concurrent request with the same key fails here on the unique index, and its
                 # whole transaction (its case too) rolls back: it then replays this one.
-                IdempotencyKey.objects.create(
-                    scope="cases.report",
-                    user_key=str(actor.pk),
-                    key=idempotency_key[:64],
-                    object_id=str(case.pk),
-                )
+                idempotency.remember("cases.report", actor.pk, idempotency_key, case.pk)
             step = add_step(
                 case, "report", actor, now, "", note=description[:200], data={"source": source}
             )
@@ -136,12 +131,10 @@ def _next_case_id() -> int:
 
 
 def _replayed(actor: User, key: str) -> Case | None:
-    row = IdempotencyKey.objects.filter(
-        scope="cases.report", user_key=str(actor.pk), key=key[:64]
-    ).first()
-    if row is None or not row.object_id.isdigit():
+    made = idempotency.remembered("cases.report", actor.pk, key)
+    if made is None or not made.isdigit():
         return None
-    return Case.objects.filter(pk=int(row.object_id)).first()
+    return Case.objects.filter(pk=int(made)).first()
 
 
 def _check_source(actor: User, source: str, grid_code: str) -> None:
