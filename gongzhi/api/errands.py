@@ -16,6 +16,7 @@ from gongzhi.cases import actions, queries
 from gongzhi.cases.models import Errand
 from gongzhi.core.errors import NotFound
 from gongzhi.core.models import Channel
+from gongzhi.people.models import User
 
 from . import present
 from . import schemas as s
@@ -39,7 +40,7 @@ class ErrandFilters(Schema):
     limit: int = s.Field(20, ge=1, le=100)
 
 
-def _visible(user: Any) -> QuerySet[Errand]:
+def _visible(user: User) -> QuerySet[Errand]:
     return queries.visible_errands(user).select_related("resident", "taker")
 
 
@@ -63,7 +64,7 @@ def list_errands(request: HttpRequest, filters: Query[ErrandFilters]) -> s.Erran
     )
 
 
-def _get(user: Any, number: str) -> Errand:
+def _get(user: User, number: str) -> Errand:
     found = _visible(user).filter(number=number).first()
     if found is None:
         raise NotFound(_("No such errand."))

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.params import P, PathEx
 
 from gongzhi.core.permissions import can
+from gongzhi.people.models import User
 from gongzhi.places import queries
 from gongzhi.places.models import Division, Grid
 
@@ -42,7 +41,7 @@ class TreeQuery(Schema):
     depth: int = s.Field(1, ge=0, le=3, description="How many levels of children to include.")
 
 
-def _tree(user: Any, division: Division, depth: int) -> s.DivisionOut:
+def _tree(user: User, division: Division, depth: int) -> s.DivisionOut:
     children: list[s.DivisionOut] = []
     if depth > 0:
         children = [

@@ -10,11 +10,10 @@ from django.utils.translation import gettext as _
 
 from gongzhi.core.errors import NotFound
 from gongzhi.core.permissions import prefix_filter, scope_codes
-from gongzhi.people.models import User
+from gongzhi.people.models import User, Viewer
 
 from . import workflow
 from .models import OPEN_STATUSES, Case, CaseStep, Errand, Status, SummonsDuty, Tier
-from .workflow import Viewer
 
 
 def _within(codes: list[str], field: str) -> Q:

@@ -8,15 +8,10 @@ supervise/remind, void, summon.
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser
-
 from gongzhi.core.permissions import scope_codes
-from gongzhi.people.models import Membership, Role, User
+from gongzhi.people.models import Membership, Role, User, Viewer
 
 from .models import Case, Status, Step, Tier
-
-# Who asks: a signed-in account, a visitor who has not logged in, or None (the system).
-Viewer = User | AnonymousUser | None
 
 S = Status
 OPEN = (S.REPORTED, S.CONFIRMED, S.REGISTERED, S.DISPATCHED, S.HANDLING, S.RESPONDED, S.VERIFIED)

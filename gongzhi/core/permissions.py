@@ -8,7 +8,7 @@ membership's scope code. Queries are scoped the same way, with one prefix filter
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Protocol, TypeAlias, TypeVar, cast
+from typing import TYPE_CHECKING, Protocol, TypeVar, cast
 
 from django.db import models
 from django.db.models import Q
@@ -17,12 +17,7 @@ from .roles import Role
 
 if TYPE_CHECKING:
     # For the annotations only: core sits below people and imports none of its modules at run time.
-    from django.contrib.auth.models import AnonymousUser
-
-    from gongzhi.people.models import User
-
-    # Who asks: a signed-in account, a request's anonymous visitor, or None (a system action).
-    Viewer: TypeAlias = User | AnonymousUser | None
+    from gongzhi.people.models import User, Viewer
 
 R = Role
 STAFF_ROLES = frozenset(
@@ -95,8 +90,6 @@ ACTIONS: dict[str, frozenset[str]] = {
             R.ADMINISTRATOR,
         }
     ),
-    # Residents ask for errands; the grid's and the community's staff take them.
-    "cases.request_errand": frozenset({R.RESIDENT}),
     # the audit log
     "core.view_audit": frozenset({R.COMMAND_CENTRE_STAFF, R.ADMINISTRATOR}),
     # The district's administrators: tokens and keys of anyone, settings of the platform.

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.cases.models import Case, CaseStep
 from gongzhi.cases.queries import visible_cases
-from gongzhi.cases.workflow import Viewer
+from gongzhi.people.models import Viewer
 
 from .indicators import Period, Scope, category_ids, overdue_cases
 from .models import CLOSE_BUCKETS

@@ -14,11 +14,10 @@ from django.utils.translation import gettext as _
 
 from gongzhi.cases import workflow
 from gongzhi.cases.models import Category, Tier
-from gongzhi.cases.workflow import Viewer
 from gongzhi.core.errors import ActionError, NotAllowed, NotFound
 from gongzhi.core.permissions import can, scope_codes
 from gongzhi.orgs.models import Organisation, OrgKind
-from gongzhi.people.models import Membership, Role, User
+from gongzhi.people.models import Membership, Role, User, Viewer
 from gongzhi.places.models import Division, Grid
 
 from .indicators import PERIOD_KINDS, Period, Scope, place_level

@@ -50,9 +50,7 @@ def apply_defaults(actor: User | None, category: Category, *, channel: str = Cha
             )
             if created:
                 added.append(code)
-        # Every category given its settings gets its service row, realtime ones too: the row says
-        # the settings were given, so `provide_defaults` never brings back an attribute that an
-        # administrator has removed since.
+        # Every category given its settings gets its service row, realtime ones too.
         profile, created = ServiceProfile.objects.get_or_create(
             category=locked,
             defaults={"type": ServiceType.BATCH if key in BATCH else ServiceType.REALTIME},
@@ -77,21 +75,6 @@ def load_defaults(actor: User | None = None, *, channel: str = Channel.COMMAND) 
             apply_defaults(actor, category, channel=channel)
             for category in Category.objects.filter(parent__isnull=False).filter(_shipped_q())
         )
-
-
-def provide_defaults() -> int:
-    """Give the shipped settings to the default categories that have no Open311 settings at all
-    yet (neither service row nor attributes). The Open311 endpoints that describe services run
-    this first: categories are created by the cases app, which sits below Open311 and does not
-    tell it, so a category created since is set up on the first request that asks for it. When
-    there is nothing to do it costs one query."""
-    waiting = Category.objects.filter(
-        _shipped_q(),
-        parent__isnull=False,
-        open311_profile__isnull=True,
-        open311_attributes__isnull=True,
-    )
-    return sum(apply_defaults(None, category) for category in waiting)
 
 
 def _shipped_q() -> Q:

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Open311Config(AppConfig):
-    # No signals: the shipped service settings are given by `actions.provide_defaults`, which the
-    # endpoints that describe services run, and by `manage.py open311_defaults`.
+    # No signals: the shipped service settings are given by the audited action
+    # `actions.load_defaults`, which `manage.py open311_defaults` and the demo loader run.
     name = "gongzhi.open311"
     label = "open311"
     verbose_name = _("Open311")

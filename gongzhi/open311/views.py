@@ -20,7 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from gongzhi.core import audit
 from gongzhi.core.errors import ActionError
 
-from . import actions, intake, keys, search, serialisers, services, updates
+from . import intake, keys, search, serialisers, services, updates
 from .formats import CONTENT_TYPES, JSON, XML, Open311Error, error_response, render, w3c
 from .models import ApiKey, ServiceAttribute, ServiceProfile
 
@@ -89,7 +89,6 @@ def _true(request: HttpRequest, name: str) -> bool:
 
 @endpoint("GET")
 def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
-    actions.provide_defaults()  # the changeset counts the services' settings
     latest = [
         INTERFACE_CHANGED,
         ServiceAttribute.objects.aggregate(at=Max("updated_at"))["at"],
@@ -130,13 +129,11 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @endpoint("GET")
 def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
-    actions.provide_defaults()
     return render(fmt, "services", services.service_list())
 
 
 @endpoint("GET")
 def service_definition(request: HttpRequest, fmt: str, code: str) -> HttpResponse:
-    actions.provide_defaults()
     return render(fmt, "service_definition", services.definition(services.find_service(code)))
 
 
@@ -145,7 +142,6 @@ def requests_view(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
         key = _key(request, required=True)
         assert key is not None
-        actions.provide_defaults()  # the attributes the request is checked against
         return _private(render(fmt, "service_requests", [intake.submit(request, key)]), key)
     key = _key(request, required=False)
     cases = search.find_requests(request.GET, key)

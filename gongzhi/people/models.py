@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -47,6 +47,11 @@ class User(AbstractUser):
 
     def get_full_name(self) -> str:
         return self.full_name or self.username
+
+
+# Who asks or acts: a signed-in account, a visitor who has not logged in, or None (the system:
+# commands, the reminder sweep, the demo loader).
+Viewer = User | AnonymousUser | None
 
 
 class ActiveMembershipQuerySet(models.QuerySet["Membership"]):

@@ -2,8 +2,8 @@
 
 - `rules`: categories and their dated rules;
 - `intake`: a new case (report);
-- `steps`: the workflow, each action one `base.transition` (lock → guard → change → step →
-  counters → audit → notify) that reads its target status from `workflow.TRANSITIONS`;
+- `steps`: the workflow, each action one `base.transition` (lock → guard → change, with its
+  counters → step → audit → notify) that reads its target status from `workflow.TRANSITIONS`;
 - `summons`: 吹哨报到; `reminders`: the sweep; `errands`: 预约代办.
 
 Callers import from here: `from gongzhi.cases import actions; actions.confirm(...)`.

@@ -1,5 +1,5 @@
-"""The one skeleton of a workflow action: lock → guard → change → timeline step → counters → audit
-→ notify, in one transaction. `transition()` reads the status an action leads to from
+"""The one skeleton of a workflow action: lock → guard → change (adding to the counters as it goes)
+→ timeline step → audit → notify, in one transaction. `transition()` reads the status an action leads to from
 `workflow.TRANSITIONS`; each action only says what else it changes."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from gongzhi.core.errors import ActionError, Conflict, NotAllowed, NotFound
 from gongzhi.core.models import Channel
 from gongzhi.core.notify import notify
 from gongzhi.insights.counters import bump
-from gongzhi.people.models import Membership, Role, User
+from gongzhi.people.models import Membership, Role, User, Viewer
 
 from .. import workflow
 from ..models import Case, CasePhoto, CaseStep, Status, Step, Tier
@@ -29,7 +29,7 @@ from ..photos import CleanPhoto, clean_photo
 
 # An action's actor: a person, a visitor who has not logged in (refused where it matters), or None
 # for the system (the sweep, commands, the demo loader).
-Actor = workflow.Viewer
+Actor = Viewer
 
 # The fields a case's step occupies: entering a status sets them all.
 STEP_FIELDS = (

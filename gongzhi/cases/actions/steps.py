@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gongzhi.core.clock import Clock, add_time, warning_time
-from gongzhi.core.errors import ActionError, Conflict, NotAllowed
+from gongzhi.core.errors import ActionError, Conflict, NotAllowed, NotFound
 from gongzhi.core.models import Channel
 from gongzhi.insights.counters import close_time_metrics
 from gongzhi.orgs.models import Organisation, OrgKind
@@ -562,8 +562,10 @@ def merge(
     reported = dict(
         Case.objects.filter(pk__in=(case_id, other_id)).values_list("pk", "reported_at")
     )
-    if case_id == other_id or len(reported) < 2:
-        raise ActionError(_("Choose another case to merge with."), field="other")
+    if case_id == other_id:
+        raise ActionError(_("A case cannot duplicate itself."), field="duplicate_of")
+    if len(reported) < 2:
+        raise NotFound(_("No such case."))
     earlier, later = sorted((case_id, other_id), key=lambda pk: (reported[pk], pk))
     return void(
         actor,

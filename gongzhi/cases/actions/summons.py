@@ -37,6 +37,8 @@ def summon(
         raise ActionError(_("Give 1 to 72 hours to check in."), field="hours")
     departments = list({d.pk: d for d in departments}.values())  # each once
     summoner = person(actor)
+    if summoner is None:
+        raise NotAllowed(_("Please log in to summon departments."))
     with transition(actor, case_id, "summon", channel=channel) as t:
         case = t.case
         # A department still within an earlier summons's time is not summoned again; one whose
@@ -53,7 +55,6 @@ def summon(
                 % {"names": "、".join(names)},
                 field="departments",
             )
-        assert summoner is not None  # the guard lets only supervisors (signed in) summon
         summons = Summons.objects.create(
             case=case,
             summoned_by=summoner,

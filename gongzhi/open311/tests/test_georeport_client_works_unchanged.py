@@ -21,6 +21,7 @@ from django.utils import timezone
 from gongzhi.cases import actions
 from gongzhi.cases.models import Case
 from gongzhi.conftest import Cast
+from gongzhi.open311.actions import load_defaults
 
 from .conftest import report
 
@@ -79,6 +80,7 @@ def as_list(value: Any) -> list[Any]:
 @pytest.mark.django_db(transaction=True)
 def test_georeport_reads_gongzhi_in_json_and_xml(live_server: Any, cast: Cast) -> None:
     actions.load_default_categories()
+    load_defaults()  # the shipped Open311 settings, as `manage.py open311_defaults` gives them
     parked = report(cast, "违法停车", "白色轿车堵住消防通道")
     parked_again = report(cast, "违法停车", "货车占用人行道", grid=cast.other_grid)
     rubbish = report(cast, "环境卫生差", "垃圾堆积")

@@ -1,7 +1,6 @@
 """The shipped Open311 settings (attributes of a few default categories, one batch service) are
-given by an action that writes the audit log: on the first request that describes services for a
-default category that has no Open311 settings yet, and by `manage.py open311_defaults`. Once given,
-what administrators change stays changed."""
+given by an action that writes the audit log, run by `manage.py open311_defaults` and the demo
+loader. Reading the services writes nothing, and what administrators change stays changed."""
 
 from __future__ import annotations
 
@@ -37,29 +36,45 @@ def test_creating_the_categories_writes_no_open311_rows(categories: None) -> Non
     assert not ServiceAttribute.objects.exists() and not ServiceProfile.objects.exists()
 
 
-def test_the_first_service_list_gives_the_settings_once_and_audits_each(
+def test_the_command_gives_the_settings_once_and_audits_each(
     o311: Open311Client, categories: None
 ) -> None:
+    before = {s["service_code"]: s for s in o311.get("services.json").json()}
+    assert before["E0603"]["type"] == "realtime" and before["E0401"]["metadata"] is False
+    call_command("open311_defaults", stdout=io.StringIO())
     by_code = {s["service_code"]: s for s in o311.get("services.json").json()}
     assert by_code["E0401"]["metadata"] is True and by_code["E0603"]["type"] == "batch"
     given = _given()
     assert len(given) == len(shipped())
-    assert {e.channel for e in given} == {"system"} and {e.actor for e in given} == {None}
+    assert {e.channel for e in given} == {"command"} and {e.actor for e in given} == {None}
     parking = next(e for e in given if e.object_id == str(event("0401").open311_profile.pk))
     assert parking.data == {"attributes": ["VEHICLE", "PLATE"], "type": "realtime"}
 
+
+def test_reading_the_services_writes_nothing(o311: Open311Client, categories: None) -> None:
+    o311.get("discovery.json")
     o311.get("services.json")
     o311.get("services/E0401.json")
-    assert len(_given()) == len(shipped())
+    assert _given() == [] and not ServiceProfile.objects.exists()
 
 
 def test_an_attribute_an_administrator_removed_does_not_come_back(
     o311: Open311Client, categories: None
 ) -> None:
-    o311.get("services/E0401.json")
+    call_command("open311_defaults", stdout=io.StringIO())
     ServiceAttribute.objects.filter(category=event("0401"), code="PLATE").delete()
     codes = [a["code"] for a in o311.get("services/E0401.json").json()["attributes"]]
     assert codes == ["VEHICLE"]
+
+
+def test_a_service_an_administrator_made_realtime_stays_realtime(
+    o311: Open311Client, categories: None
+) -> None:
+    call_command("open311_defaults", stdout=io.StringIO())
+    ServiceProfile.objects.filter(category=event("0603")).delete()  # without a row: realtime
+    by_code = {s["service_code"]: s for s in o311.get("services.json").json()}
+    assert by_code["E0603"]["type"] == "realtime"
+    assert not ServiceProfile.objects.filter(category=event("0603")).exists()
 
 
 def test_the_command_gives_the_settings_through_the_action(categories: None) -> None:
