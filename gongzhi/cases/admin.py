@@ -4,6 +4,9 @@ Categories (names, keywords, in use or not) are edited here; their rules are dat
 never edited: a "new rule" page calls `actions.change_rule`, which adds the row that takes effect
 at a moment, so every case keeps the rules it was registered under. Cases, summonses and errands
 are shown read-only: their state changes only through the workflow actions.
+
+The holiday notice form (core's back office) says how many open cases hold a deadline in the
+notice's year and keep it: core cannot import cases, so the count is registered from here.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -24,10 +28,12 @@ from django.utils.translation import gettext_lazy as _
 from gongzhi.core.admin import AuditedAdmin
 from gongzhi.core.clock import Clock
 from gongzhi.core.errors import ActionError
+from gongzhi.core.holiday_notice import counts_open_deadlines
 from gongzhi.orgs.models import Organisation, OrgKind
 
 from . import actions
 from .models import (
+    OPEN_STATUSES,
     Case,
     CasePhoto,
     CaseStep,
@@ -39,6 +45,20 @@ from .models import (
     SummonsDuty,
     Tier,
 )
+
+DEADLINE_FIELDS = ("step_due_at", "handle_due_at", "close_due_at")
+
+
+@counts_open_deadlines
+def open_cases_due_in(year: int) -> int:
+    """Open cases with a deadline (the step's, the handling's or the closure's) in `year`, Beijing
+    time. Entering that year's holiday notice leaves their deadlines as they were given."""
+    tz = timezone.get_default_timezone()
+    start, end = dt.datetime(year, 1, 1, tzinfo=tz), dt.datetime(year + 1, 1, 1, tzinfo=tz)
+    due = Q()
+    for field in DEADLINE_FIELDS:
+        due |= Q(**{f"{field}__gte": start, f"{field}__lt": end})
+    return Case.objects.filter(due, status__in=OPEN_STATUSES).count()
 
 
 class ReadOnlyMixin:

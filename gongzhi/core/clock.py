@@ -1,4 +1,15 @@
-"""Working-time clock: deadlines and elapsed time on urgent, office-hour or working-day clocks."""
+"""Working-time clock: deadlines and elapsed time on urgent, office-hour or working-day clocks.
+
+Which days are working days, year by year:
+
+- a year whose State Council holiday notice an administrator has entered (`HolidayNotice`): its
+  `Holiday` rows (the notice's holidays and make-up working days), otherwise Monday–Friday;
+- a year `chinese_calendar` covers: the package, with `Holiday` rows overriding it;
+- any other year is *provisional*: `Holiday` rows first, then the statutory holidays that the law
+  and the lunar calendar give (`holidays.China`, without its guessed "observed" days), otherwise
+  Monday–Friday. The notice's bridging days and make-up working days are not known yet, so the
+  pages say that a deadline in such a year was counted on a provisional calendar.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +18,20 @@ import datetime as dt
 import functools
 import itertools
 import math
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeAlias
 
 import chinese_calendar
+import holidays
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .config import DEFAULTS
-from .models import ConfigValue, Holiday
+from .models import ConfigValue, Holiday, HolidayNotice
 
 __all__ = [
     "OFFICE_HOURS_KEY",
@@ -25,8 +39,11 @@ __all__ = [
     "WorkCalendar",
     "add_time",
     "calendar_covers",
+    "calendar_is_provisional",
     "is_working_day",
     "light_at",
+    "provisional_years",
+    "statutory_holidays",
     "time_used_fraction",
     "traffic_light",
     "warning_time",
@@ -58,7 +75,8 @@ Window: TypeAlias = tuple[dt.time, dt.time]
 def calendar_covers(year: int) -> bool:
     """True when `chinese_calendar` knows the official holidays of `year`.
 
-    For other years only the editable holiday table and the Monday–Friday week apply.
+    For other years the clock follows the entered State Council notice, or provisionally the
+    statutory holidays (`statutory_holidays`).
     """
     try:
         # The package's data never change while the process runs, hence the cache.
@@ -66,6 +84,28 @@ def calendar_covers(year: int) -> bool:
     except NotImplementedError:
         return False
     return True
+
+
+@functools.cache
+def statutory_holidays(year: int) -> dict[dt.date, str]:
+    """The statutory public holidays of `year` and their Chinese names, computed from the law and
+    the lunar calendar by `holidays` (for 2027: 01-01, 02-05 to 02-08, 04-05, 05-01, 05-02, 06-09,
+    09-15, 10-01 to 10-03).
+
+    Only the days the law names: `observed=False` leaves out the library's guesses at the bridging
+    days, and the make-up working days are known from the State Council's notice alone.
+    """
+    return dict(holidays.China(years=year, observed=False, language="zh_CN").items())
+
+
+# The kind of the one row the year's query adds when a notice has been entered for that year.
+_NOTICE_ENTERED = "notice"
+
+
+@dataclass(frozen=True)
+class _Year:
+    rows: dict[dt.date, str]  # date → Holiday.Kind
+    noticed: bool  # the State Council's notice for the year has been entered
 
 
 def _parse_time(text: Any) -> dt.time:
@@ -104,26 +144,55 @@ class WorkCalendar:
 
     def __init__(self) -> None:
         self.tz = timezone.get_default_timezone()
-        self._overrides: dict[int, dict[dt.date, str]] = {}
+        self._years: dict[int, _Year] = {}
         self._office_changes: list[dt.date] | None = None
         self._office_values: list[tuple[Window, ...]] = []
         self._office_default: tuple[Window, ...] | None = None
 
-    def _overrides_for(self, year: int) -> dict[dt.date, str]:
-        rows = self._overrides.get(year)
-        if rows is None:
-            # One query for the whole year: deadlines walk day by day through the same year.
-            rows = dict(Holiday.objects.filter(date__year=year).values_list("date", "kind"))
-            self._overrides[year] = rows
-        return rows
+    def _year(self, year: int) -> _Year:
+        known = self._years.get(year)
+        if known is None:
+            # One query for the whole year, deadlines walk day by day through the same year: the
+            # holiday rows, and one more row when the year's notice has been entered.
+            rows = Holiday.objects.filter(date__year=year).order_by().values_list("date", "kind")
+            notice = (
+                HolidayNotice.objects.filter(year=year)
+                .order_by()
+                .values_list(
+                    models.Value(None, output_field=models.DateField()),
+                    models.Value(_NOTICE_ENTERED, output_field=models.CharField()),
+                )
+            )
+            found: dict[dt.date, str] = {}
+            noticed = False
+            for date, kind in rows.union(notice, all=True):
+                if kind == _NOTICE_ENTERED:
+                    noticed = True
+                else:
+                    found[date] = kind
+            known = self._years[year] = _Year(found, noticed)
+        return known
 
     def is_working_day(self, day: dt.date) -> bool:
-        kind = self._overrides_for(day.year).get(day)
+        year = self._year(day.year)
+        kind = year.rows.get(day)
         if kind is not None:
             return kind == Holiday.Kind.WORKDAY
+        if year.noticed:
+            # The notice lists every holiday and make-up day of its year; the rest is the week.
+            return day.weekday() < 5
         if calendar_covers(day.year):
             return bool(chinese_calendar.is_workday(day))
+        if day in statutory_holidays(day.year):
+            return False
         return day.weekday() < 5
+
+    def is_provisional(self, year: int) -> bool:
+        """Whether `year` is counted on the statutory holidays alone: `chinese_calendar` lacks it
+        and its State Council notice has not been entered."""
+        if calendar_covers(year):
+            return False
+        return not self._year(year).noticed
 
     def office_windows(self, day: dt.date) -> tuple[Window, ...]:
         """The office-hour windows in force on `day`, as `config_value` would give them."""
@@ -160,10 +229,28 @@ class WorkCalendar:
 def is_working_day(day: dt.date, *, calendar: WorkCalendar | None = None) -> bool:
     """Whether `day` is a working day.
 
-    A row in the holiday table wins; otherwise `chinese_calendar` decides for the years it covers
-    (so make-up Saturdays count and public holidays don't); otherwise Monday–Friday.
+    A row in the holiday table wins. In a year whose notice has been entered, the other days follow
+    the week; otherwise `chinese_calendar` decides for the years it covers (so make-up Saturdays
+    count and public holidays don't), and beyond them the statutory holidays are off and the rest
+    follows the week (see the module's docstring).
     """
     return (calendar or WorkCalendar()).is_working_day(day)
+
+
+def calendar_is_provisional(year: int, *, calendar: WorkCalendar | None = None) -> bool:
+    """Whether deadlines in `year` are counted on a provisional calendar: the statutory holidays
+    alone, until an administrator enters the year's State Council notice."""
+    return (calendar or WorkCalendar()).is_provisional(year)
+
+
+def provisional_years(
+    moments: Iterable[dt.datetime | None], *, calendar: WorkCalendar | None = None
+) -> list[int]:
+    """The years, in order, in which the given moments fall (Beijing time) and whose calendar is
+    provisional; `None` moments are skipped. For the pages that show deadlines."""
+    cal = calendar or WorkCalendar()
+    years = {cal.local(moment).year for moment in moments if moment is not None}
+    return sorted(year for year in years if cal.is_provisional(year))
 
 
 def _check_amount(amount: Amount) -> None:

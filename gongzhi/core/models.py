@@ -136,6 +136,35 @@ class Holiday(models.Model):
         return f"{self.date} {self.get_kind_display()} {self.name}"
 
 
+class HolidayNotice(models.Model):
+    """The State Council's holiday notice for a year, as an administrator entered it.
+
+    Its dates are the year's `Holiday` rows; while a year has none and `chinese_calendar` lacks it,
+    the clock counts that year on the statutory holidays alone and calls it provisional.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    holiday_text = models.TextField(_("holidays, as pasted"))
+    workday_text = models.TextField(_("make-up working days, as pasted"), blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    entered_at = models.DateTimeField(_("entered at"))
+
+    class Meta:
+        verbose_name = _("State Council holiday notice")
+        verbose_name_plural = _("State Council holiday notices")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}"
+
+
 class IdempotencyKey(models.Model):
     """A key a client sends with a request that must take effect once (a double click, a retry)."""
 

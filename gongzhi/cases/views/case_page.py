@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from gongzhi.core.clock import provisional_years
 from gongzhi.core.errors import ActionError, Conflict, NotFound
 from gongzhi.core.permissions import can, is_administrator
 from gongzhi.people.actions import Contact, contact_for
@@ -507,6 +508,10 @@ def _panel_context(
         "case": case,
         "light": case.light(now),
         "light_label": LIGHT_LABELS.get(case.light(now), ""),
+        # The years of the deadlines shown that were counted on a provisional calendar.
+        "provisional_years": provisional_years(
+            [case.step_due_at, case.close_due_at if case.is_open else None]
+        ),
         "primary": primary,
         "secondary": secondary,
         "steps": steps,

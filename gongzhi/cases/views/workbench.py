@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from gongzhi.core.clock import light_at
+from gongzhi.core.clock import light_at, provisional_years
 from gongzhi.core.errors import NotAllowed
 from gongzhi.core.permissions import can
 from gongzhi.places.queries import visible_grids
@@ -107,6 +107,8 @@ def workbench(request: HttpRequest) -> HttpResponse:
             "tabs": tabs,
             "page": page,
             "rows": rows,
+            # The years of the deadlines listed that were counted on a provisional calendar.
+            "provisional_years": provisional_years(r.case.step_due_at for r in rows),
             "filtered": any(form.value(n) for n in ("category", "grid", "light", "source")),
             "can_report_calls": can(user, "cases.report_hotline"),
             "can_see_map": can(user, "cases.command_map"),

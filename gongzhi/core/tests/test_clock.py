@@ -2,7 +2,8 @@
 
 2026 facts, as chinese_calendar 1.11 has them (the State Council notice): Spring Festival holiday
 Sun 02-15 to Mon 02-23, make-up working days Sat 02-14 and Sat 02-28; National Day holiday Thu 10-01
-to Wed 10-07, make-up working days Sun 09-20 and Sat 10-10. The package has no data for 2027.
+to Wed 10-07, make-up working days Sun 09-20 and Sat 10-10. The package has no data for 2027, which
+is counted provisionally on its statutory holidays (01-01, 02-05 to 02-08, …) and the week.
 """
 
 from __future__ import annotations
@@ -83,11 +84,14 @@ def test_the_package_covers_2026_but_not_2027():
         ("2026-10-07", False),
         ("2026-10-10", True),  # make-up Saturday
         ("2026-10-11", False),
-        ("2027-01-01", True),  # a Friday; no data for 2027 and no row, so Monday–Friday rules
+        ("2027-01-01", False),  # a Friday, New Year's Day: a statutory holiday beyond the package
         ("2027-01-02", False),
+        ("2027-01-04", True),
     ],
 )
-def test_working_days_follow_the_official_2026_calendar_and_mon_to_fri_beyond(date, expected):
+def test_working_days_follow_the_official_2026_calendar_and_the_statutory_holidays_beyond(
+    date, expected
+):
     assert is_working_day(day(date)) is expected
 
 
@@ -106,23 +110,23 @@ def test_a_holiday_row_overrides_the_package_within_2026():
 
 @pytest.mark.django_db
 def test_a_2027_holiday_row_is_honoured_beyond_the_package():
-    start = at("2026-12-31 10:00")
-    assert add_time(start, 1, DAYS) == at("2027-01-01 10:00")
-    assert add_time(at("2026-12-31 17:00"), 1, OFFICE) == at("2027-01-01 09:00")
+    start = at("2027-03-04 10:00")  # an ordinary Thursday
+    assert add_time(start, 1, DAYS) == at("2027-03-05 10:00")
+    assert add_time(at("2027-03-04 17:00"), 1, OFFICE) == at("2027-03-05 09:00")
 
-    holiday("2027-01-01", name="元旦")
+    holiday("2027-03-05", name="台风停工")
 
-    assert is_working_day(day("2027-01-01")) is False
-    # Friday is now a holiday and the weekend is off, so Monday 2027-01-04 is next.
-    assert add_time(start, 1, DAYS) == at("2027-01-04 10:00")
-    assert add_time(at("2026-12-31 17:00"), 1, OFFICE) == at("2027-01-04 09:00")
+    assert is_working_day(day("2027-03-05")) is False
+    # Friday is now a holiday and the weekend is off, so Monday 2027-03-08 is next.
+    assert add_time(start, 1, DAYS) == at("2027-03-08 10:00")
+    assert add_time(at("2027-03-04 17:00"), 1, OFFICE) == at("2027-03-08 09:00")
 
 
 @pytest.mark.django_db
 def test_a_2027_make_up_day_row_counts_a_saturday():
-    holiday("2027-02-06", Holiday.Kind.WORKDAY, "春节补班")  # a Saturday
-    assert is_working_day(day("2027-02-06")) is True
-    assert add_time(at("2027-02-05 16:00"), 1, DAYS) == at("2027-02-06 16:00")
+    holiday("2027-02-20", Holiday.Kind.WORKDAY, "春节补班")  # a Saturday
+    assert is_working_day(day("2027-02-20")) is True
+    assert add_time(at("2027-02-19 16:00"), 1, DAYS) == at("2027-02-20 16:00")
 
 
 @pytest.mark.django_db
