@@ -15,7 +15,7 @@ DEV_ENV := DEBUG=$${DEBUG:-true}
 help:
 	@echo "make run   — install, migrate, load the demo district and start gongzhi on http://$(HOST):$(PORT)/"
 	@echo "make test  — install what the tests need and run the whole suite (DATABASE_URL=postgres://… for PostgreSQL)"
-	@echo "make lint  — ruff and mypy"
+	@echo "make lint  — ruff, mypy and the floors (import-linter)"
 	@echo "make bench — the benchmarks in bench/"
 
 uv:
@@ -53,13 +53,19 @@ run: demo
 chromium:
 	@test -x /usr/bin/chromium -a -d /usr/share/fonts/truetype/wqy || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; }
 
+# One pytest worker per core (TEST_WORKERS=0: one process), each with its own test database; the
+# browser tests go to one worker together (loadgroup), and one Chromium. The compiled bytecode is
+# kept in var/pycache, also where the environment asks for none beside the sources: every worker
+# imports the whole project and its libraries again.
 test: setup chromium
-	$(DEV_ENV) $(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+	$(DEV_ENV) PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/var/pycache \
+	  $(PY) -m pytest -q -p no:cacheprovider -n $${TEST_WORKERS:-auto} --dist loadgroup $(PYTEST_ARGS)
 
 lint: deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(DEV_ENV) $(VENV)/bin/mypy gongzhi bench
+	$(VENV)/bin/lint-imports --no-cache
 
 bench: setup
 	$(DEV_ENV) $(PY) bench/locator.py

@@ -65,6 +65,7 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "admin.change": gettext_lazy("Changed in the back office"),
     "admin.delete": gettext_lazy("Deleted in the back office"),
     "people.load_demo_residents": gettext_lazy("Loaded the demo residents"),
+    "core.enter_holiday_notice": gettext_lazy("Entered the State Council's holiday notice"),
     "api.issue_token": gettext_lazy("Issued an API token"),
     "api.revoke_token": gettext_lazy("Revoked an API token"),
     "open311.issue_key": gettext_lazy("Issued an Open311 key"),

@@ -17,6 +17,7 @@ from gongzhi.cases import actions
 from gongzhi.cases.models import Case, Category, Status, Tier
 from gongzhi.conftest import Cast
 from gongzhi.people.models import User
+from gongzhi.testing import put_back
 
 
 @pytest.fixture(autouse=True)
@@ -76,7 +77,7 @@ def api_as(client: Client, token_for: Callable[[User], str]) -> Callable[[User |
 @pytest.fixture
 def categories(cast: Cast) -> None:
     """The default categories, loaded after the cast so that their rules name its department."""
-    actions.load_default_categories()
+    put_back("categories", actions.load_default_categories)
 
 
 def inside(grid: Any) -> tuple[float, float]:

@@ -36,11 +36,11 @@ def summon(
     if not 1 <= hours <= 72:
         raise ActionError(_("Give 1 to 72 hours to check in."), field="hours")
     departments = list({d.pk: d for d in departments}.values())  # each once
-    summoner = person(actor)
-    if summoner is None:
-        raise NotAllowed(_("Please log in to summon departments."))
     with transition(actor, case_id, "summon", channel=channel) as t:
         case = t.case
+        summoner = person(actor)
+        if summoner is None:  # the guard lets only signed-in supervisors this far
+            raise NotAllowed(_("Please log in to summon departments."))
         # A department still within an earlier summons's time is not summoned again; one whose
         # time ran out without checking in may be.
         waiting = SummonsDuty.objects.filter(

@@ -2,8 +2,9 @@
 
 - `categories`: the default category set, loaded after the cast (so that the rules name the cast's
   department where its name matches).
-- `now`: a fixed, settable clock for the actions (`actions._now`), by default Monday 2026-09-28
-  10:00 in Beijing, three days before the National Day holiday.
+- `now`: the process's clock held still and moved by the test (time-machine), by default Monday
+  2026-09-28 10:00 in Beijing, three days before the National Day holiday. The district and the
+  cast are made at that moment.
 - `report_in`, `point_in`, `category`: a case reported at a point inside a grid.
 - `move`: a case moved along the workflow by the people who hold it, up to a given status.
 - `snapshot`: what a user could notice about a case and its surroundings, to show that a refused
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ from gongzhi.orgs.models import Organisation, OrgKind
 from gongzhi.people.actions import assign_role
 from gongzhi.people.models import Role, User
 from gongzhi.places.models import Grid
+from gongzhi.testing import HeldClock, held_clock, put_back
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 # A Monday three days before National Day 2026 (10-01..07 off, Saturday 10-10 a make-up day).
@@ -53,33 +55,20 @@ def at(
     return dt.datetime(year, month, day, hour, minute, second, tzinfo=BEIJING)
 
 
-class FakeNow:
-    """The actions' clock, held still and moved by the test."""
-
-    def __init__(self, moment: dt.datetime) -> None:
-        self.moment = moment
-
-    def __call__(self) -> dt.datetime:
-        return self.moment
-
-    def set(self, moment: dt.datetime) -> None:
-        self.moment = moment
-
-    def advance(self, **delta: float) -> dt.datetime:
-        self.moment += dt.timedelta(**delta)
-        return self.moment
+# The held clock of these tests (gongzhi.testing.HeldClock): now(), now.moment, now.set(moment),
+# now.advance(hours=…).
+FakeNow = HeldClock
 
 
 @pytest.fixture
-def now(monkeypatch: pytest.MonkeyPatch) -> FakeNow:
-    fake = FakeNow(MONDAY_BEFORE_NATIONAL_DAY)
-    monkeypatch.setattr(actions, "_now", fake)
-    return fake
+def now() -> Iterator[FakeNow]:
+    with held_clock(MONDAY_BEFORE_NATIONAL_DAY) as clock:
+        yield clock
 
 
 @pytest.fixture
 def categories(cast: Cast) -> None:
-    actions.load_default_categories()
+    put_back("categories", actions.load_default_categories)
 
 
 @pytest.fixture

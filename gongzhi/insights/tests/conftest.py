@@ -1,4 +1,4 @@
-"""Helpers of the insights tests: hand-made counter rows, a held clock for the case actions, cases
+"""Helpers of the insights tests: hand-made counter rows, a held clock (the whole process's), cases
 moved along the workflow, and a client signed in as one of the cast (in English)."""
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from gongzhi.insights.counters import bump
 from gongzhi.insights.models import CaseCounter
 from gongzhi.people.models import User
 from gongzhi.places.models import Grid
+from gongzhi.testing import HeldClock, held_clock, put_back
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 URLS = "gongzhi.insights.tests.urls"
@@ -38,34 +39,20 @@ def counter(
     return CaseCounter.objects.get(day=day, grid_code=grid_code, category_id=category_id, unit=unit)
 
 
-class Clock:
-    """The case actions' clock, held still and moved by the test."""
-
-    def __init__(self, moment: dt.datetime) -> None:
-        self.moment = moment
-
-    def __call__(self) -> dt.datetime:
-        return self.moment
-
-    def set(self, moment: dt.datetime) -> dt.datetime:
-        self.moment = moment
-        return moment
-
-    def advance(self, **delta: float) -> dt.datetime:
-        self.moment += dt.timedelta(**delta)
-        return self.moment
+# The held clock of these tests (gongzhi.testing.HeldClock): clock.moment, clock.set(moment),
+# clock.advance(hours=…).
+Clock = HeldClock
 
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    fake = Clock(at(2026, 9, 14, 9, 0))  # a Monday, far from holidays
-    monkeypatch.setattr(actions, "_now", fake)
-    return fake
+def clock() -> Iterator[Clock]:
+    with held_clock(at(2026, 9, 14, 9, 0)) as held:  # a Monday, far from holidays
+        yield held
 
 
 @pytest.fixture
 def categories(cast: Cast) -> None:
-    actions.load_default_categories()
+    put_back("categories", actions.load_default_categories)
 
 
 def report_in(

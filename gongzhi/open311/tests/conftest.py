@@ -21,6 +21,7 @@ from shapely.geometry import shape
 from gongzhi.cases import actions
 from gongzhi.cases.models import Case, Category, Kind
 from gongzhi.conftest import Cast
+from gongzhi.open311.actions import load_defaults
 from gongzhi.open311.keys import issue_key
 from gongzhi.open311.models import ApiKey
 from gongzhi.places.models import Grid
@@ -94,8 +95,10 @@ class Key:
 
 @pytest.fixture
 def services(cast: Cast) -> None:
-    """The default categories; the shipped Open311 attributes come with them."""
+    """The default categories, and the shipped Open311 attributes given to them as
+    `manage.py open311_defaults` gives them."""
     actions.load_default_categories()
+    load_defaults()
 
 
 @pytest.fixture
