@@ -8,8 +8,8 @@ supervise/remind, void, summon.
 
 from __future__ import annotations
 
-from gongzhi.core.permissions import scope_codes
-from gongzhi.people.models import Membership, Role, User, Viewer
+from gongzhi.core.permissions import memberships_of
+from gongzhi.people.models import Role, Viewer
 
 from .models import Case, Status, Step, Tier
 
@@ -89,24 +89,16 @@ def user_tier(user: Viewer, case: Case) -> Tier | None:
 
 
 def _codes_for_role(user: Viewer, role: str) -> list[str]:
-    scope_codes(user, "places.view")  # fills the per-request membership cache
-    rows: list[tuple[str, str]] = getattr(user, "_gongzhi_memberships", {}).get("rows", [])
-    return [code for r, code in rows if r == role]
+    return [code for r, code, _org in memberships_of(user) if r == role]
 
 
 def department_ids(user: Viewer) -> set[int]:
     """The departments a user works for (department staff)."""
-    if not isinstance(user, User) or not user.is_authenticated:
-        return set()
-    cache = getattr(user, "_gongzhi_departments", None)
-    if cache is None:
-        cache = set(
-            Membership.objects.active()
-            .filter(user=user, role=Role.DEPARTMENT_STAFF, organisation__isnull=False)
-            .values_list("organisation_id", flat=True)
-        )
-        user._gongzhi_departments = cache  # type: ignore[attr-defined]  # a per-request cache
-    return cache
+    return {
+        org
+        for role, _code, org in memberships_of(user)
+        if role == Role.DEPARTMENT_STAFF and org is not None
+    }
 
 
 def holds(user: Viewer, case: Case) -> bool:

@@ -127,15 +127,23 @@ def _active_account(user: Viewer) -> User | None:
     return cast("User", user)
 
 
-def _membership_rows(account: User) -> list[tuple[str, str]]:
-    """The (role, scope code) of each active membership, read once per account object (request)."""
-    cache: dict[str, list[tuple[str, str]]] | None = getattr(account, "_gongzhi_memberships", None)
+def _membership_rows(account: User) -> list[tuple[str, str, int | None]]:
+    """(role, scope code, organisation id) of each active membership, read once per account object
+    (that is, once per request)."""
+    cache: list[tuple[str, str, int | None]] | None = getattr(account, "_gongzhi_memberships", None)
     if cache is None:
         # Through the account's own relation: core sits below people and imports none of its models.
-        rows = list(account.memberships.active().values_list("role", "scope_code"))
-        cache = {"rows": rows}
+        cache = list(
+            account.memberships.active().values_list("role", "scope_code", "organisation_id")
+        )
         account._gongzhi_memberships = cache  # type: ignore[attr-defined]  # a per-request cache
-    return cache["rows"]
+    return cache
+
+
+def memberships_of(user: Viewer) -> list[tuple[str, str, int | None]]:
+    """(role, scope code, organisation id) of each active membership of `user` (none: not signed in)."""
+    account = _active_account(user)
+    return [] if account is None else _membership_rows(account)
 
 
 def scope_codes(user: Viewer, action: str) -> list[str]:
@@ -144,14 +152,14 @@ def scope_codes(user: Viewer, action: str) -> list[str]:
     account = _active_account(user)
     if account is None:
         return []
-    return sorted({code for role, code in _membership_rows(account) if role in roles})
+    return sorted({code for role, code, _org in _membership_rows(account) if role in roles})
 
 
 def roles_of(user: Viewer) -> set[str]:
     account = _active_account(user)
     if account is None:
         return set()
-    return {role for role, _code in _membership_rows(account)}
+    return {role for role, _code, _org in _membership_rows(account)}
 
 
 def is_administrator(user: Viewer) -> bool:
